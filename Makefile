@@ -1,0 +1,46 @@
+# Targets create .venv if it is missing. torch is installed first, pinned to
+# the CPU build this project is tested with; the project's own requirement is
+# a range that build satisfies, so pip never pulls a multi-GB CUDA build.
+PYTHON_SYS ?= python3
+VENV       := .venv
+PY         := $(VENV)/bin/python
+STAMP      := $(VENV)/.installed-stamp
+TORCH      := torch==2.13.0
+
+# Prefer the virtualenv's kernels over any the user has installed elsewhere.
+export JUPYTER_PREFER_ENV_PATH := 1
+export MPLBACKEND := Agg
+
+.PHONY: install test demo lab release lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+demo: $(STAMP)
+	$(VENV)/bin/course demo
+
+release: $(STAMP)
+	$(VENV)/bin/course release
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check course solutions autograder tests benchmarks
+	$(VENV)/bin/ruff format --check course solutions autograder tests benchmarks
+
+# A student's JupyterLab on a copy of the released chapters (loopback only).
+lab: $(STAMP)
+	mkdir -p work && cp -rn release/. work/
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=work \
+		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+clean:
+	rm -rf demo-class .pytest_cache build *.egg-info

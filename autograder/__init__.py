@@ -1,0 +1,1 @@
+"""Instructor side of the course: builder, graders, grading pipeline, CLI."""

@@ -1,0 +1,1 @@
+"""Public self-checks, one module per chapter."""

@@ -1,0 +1,86 @@
+"""Every graded exercise: reference full marks, stub 0, each mistake loses.
+
+These are the proofs the course's grades rest on. The stub is what the
+release gives a student (nbgrader's ``raise NotImplementedError()``), taken
+from the committed release notebook itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import CHAPTERS, reference, stub_student
+
+from autograder.build import exercises_of
+from autograder.harness import (
+    exercise_points,
+    load_tests,
+    module_student,
+    run_tests,
+    score_by_exercise,
+)
+from tests.mistakes import mistakes
+
+
+def _exercise_of(chapter: str, name: str) -> str:
+    for ex in exercises_of(chapter):
+        if name in ex.names:
+            return ex.id
+    raise AssertionError(f"{chapter}: no exercise holds {name!r}")
+
+
+MISTAKES = [
+    pytest.param(ch, m, id=f"{ch}-{m.replaces}-{m.obj.__name__}")
+    for ch in CHAPTERS
+    for m in mistakes(ch)
+]
+
+
+def test_reference_gets_full_marks(chapter):
+    results = run_tests(chapter, module_student(reference(chapter)))
+    failed = [(r.name, r.reason) for r in results if r.earned < r.points]
+    assert not failed
+    assert score_by_exercise(results) == exercise_points(chapter)
+
+
+def test_stub_gets_zero(chapter):
+    results = run_tests(chapter, stub_student(chapter))
+    passed = [r.name for r in results if r.earned > 0]
+    assert not passed, f"tests that a stub passes: {passed}"
+
+
+def test_every_exercise_has_checks_and_three_mistakes(chapter):
+    points = exercise_points(chapter)
+    counts = {ex.id: 0 for ex in exercises_of(chapter)}
+    for m in mistakes(chapter):
+        counts[_exercise_of(chapter, m.replaces)] += 1
+    assert 3 <= len(counts) <= 6
+    assert all(points[ex] > 0 for ex in counts)
+    assert {ex: n for ex, n in counts.items() if n < 3} == {}
+    assert any(m.typical for m in mistakes(chapter))
+    tests = load_tests(chapter)
+    for ex in counts:
+        kinds = {t.public for t in tests if t.exercise == ex}
+        assert kinds == {True, False}, f"{ex} needs public checks and hidden tests"
+
+
+@pytest.mark.parametrize("chapter,m", MISTAKES)
+def test_mistake_loses_points(chapter, m):
+    ex = _exercise_of(chapter, m.replaces)
+    student = module_student(reference(chapter), {m.replaces: m.obj})
+    results = run_tests(chapter, student, [ex])
+    earned = score_by_exercise(results)[ex]
+    assert earned < exercise_points(chapter)[ex], f"{m.why!r} keeps full marks"
+
+
+def test_grading_is_deterministic(chapter):
+    """Two runs give the same per-test outcomes (graders seed everything)."""
+    first = [r.as_dict() for r in run_tests(chapter, stub_student(chapter))]
+    again = [r.as_dict() for r in run_tests(chapter, stub_student(chapter))]
+    assert first == again
+
+
+def test_graders_leave_global_rng_alone(chapter):
+    state = np.random.get_state()[1].copy()
+    run_tests(chapter, module_student(reference(chapter)))
+    assert np.array_equal(np.random.get_state()[1], state)
