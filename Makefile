@@ -9,7 +9,6 @@ TORCH      := torch==2.13.0
 
 # Prefer the virtualenv's kernels over any the user has installed elsewhere.
 export JUPYTER_PREFER_ENV_PATH := 1
-export MPLBACKEND := Agg
 
 .PHONY: install test demo lab release lint clean
 

@@ -27,3 +27,25 @@ c.Execute.interrupt_on_timeout = True
 # Feedback is rendered by `course feedback` from the recorded per-test
 # results; it never shows hidden test source.
 c.GenerateFeedback.force = True
+
+# Trusted grading: nbgrader does not execute student notebooks. `course
+# grade` runs each one in a sandboxed worker, scores it in the grader's own
+# process, and stages it under intake/ with results.json; nbgrader's
+# autograde then records those scores (gradebook, locked-cell restore, late
+# penalties) through the TrustedScores preprocessor instead of Execute.
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from autograder.nbgrader_trusted import TrustedScores  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    TrustedScores,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]

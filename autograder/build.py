@@ -283,6 +283,8 @@ def build_notebook(chapter: str, root: Path | None = None) -> nbformat.NotebookN
             "name": "python3",
         },
         "language_info": {"name": "python"},
+        # how `course grade` knows a notebook's chapter, whatever its file name
+        "llm_primer": {"chapter": chapter},
     }
     nbformat.validate(nb)
     return nb

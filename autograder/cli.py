@@ -10,6 +10,7 @@ from pathlib import Path
 from autograder import build as builder
 from autograder import demo as demo_mod
 from autograder import grading
+from autograder.sandbox.session import Limits
 
 log = logging.getLogger("course")
 
@@ -39,8 +40,18 @@ def cmd_release(args) -> None:
         grading.release(ch, args.repo)
 
 
+def _limits(args) -> Limits:
+    return Limits(
+        test_timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
+        memory=int(args.memory * 1024**3),
+    )
+
+
 def cmd_grade(args) -> None:
-    results = grading.grade(args.chapter, args.root, args.student or None)
+    results = grading.grade(
+        args.chapter, args.root, args.student or None, args.jobs, _limits(args)
+    )
     for student, r in results.items():
         print(f"{student}\t{r['score']:g}/{r['max_score']:g}")
 
@@ -65,7 +76,7 @@ def cmd_demo(args) -> None:
     results = {}
     written = []
     for ch in chapters:
-        results[ch] = grading.grade(ch, root)
+        results[ch] = grading.grade(ch, root, None, args.jobs, _limits(args))
         written += grading.feedback(ch, root)
     written += grading.export(root, root / "grades.csv")
     print()
@@ -77,6 +88,18 @@ def cmd_demo(args) -> None:
     print(f"gradebook:        {root / 'gradebook.db'}")
     for path in written:
         print(f"wrote:            {path}")
+
+
+def _limit_options(p: argparse.ArgumentParser) -> None:
+    d = Limits()
+    p.add_argument("--jobs", type=int, default=None,
+                   help="submissions graded at once (default: CPU cores)")
+    p.add_argument("--timeout", type=float, default=d.test_timeout,
+                   help=f"seconds of student code per hidden test ({d.test_timeout:g})")
+    p.add_argument("--cell-timeout", type=float, default=d.cell_timeout,
+                   help=f"seconds per notebook cell ({d.cell_timeout:g})")
+    p.add_argument("--memory", type=float, default=d.memory / 1024**3,
+                   help=f"GiB of memory for student code ({d.memory / 1024**3:g})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--root", type=Path, default=Path.cwd(), help="course directory")
         if name == "grade":
             p.add_argument("--student", action="append", help="only this student")
+            _limit_options(p)
         p.set_defaults(func=func)
 
     p = sub.add_parser("export", help="write grades.csv (UTF-8)")
@@ -121,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--root", type=Path, default=Path("demo-class"), help="where to lay out the class"
     )
+    _limit_options(p)
     p.set_defaults(func=cmd_demo)
 
     args = parser.parse_args(argv)

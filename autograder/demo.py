@@ -7,7 +7,9 @@ in (Adam without bias correction, BPE merged with ``str.replace``, ...).
 
 from __future__ import annotations
 
+import ast
 import inspect
+import textwrap
 import logging
 import shutil
 import sys
@@ -40,6 +42,18 @@ def typical_overrides(chapter: str, repo: Path) -> dict[str, object]:
     return {m.replaces: m.obj for m in mistakes(chapter) if m.typical}
 
 
+def pasteable(obj: object, name: str) -> str:
+    """Source of a catalogued mistake as a student would write it.
+
+    The registering decorator (however many lines it spans) is dropped and
+    the definition renamed to the exercise's ``name``.
+    """
+    src = textwrap.dedent(inspect.getsource(obj))
+    node = ast.parse(src).body[0]
+    lines = src.splitlines()[node.lineno - 1 : node.end_lineno]
+    return rename_definition("\n".join(lines), name).strip("\n")
+
+
 def answer_cells(chapter: str, repo: Path, overrides: dict[str, object]) -> dict[str, str]:
     """Source of each exercise's answer cell, keyed by the cell's grade_id."""
     module = SolutionModule(solution_path(chapter, repo))
@@ -48,10 +62,7 @@ def answer_cells(chapter: str, repo: Path, overrides: dict[str, object]) -> dict
         parts = []
         for name in ex.names:
             if name in overrides:
-                src = inspect.getsource(overrides[name])
-                # the decorator registered the mistake; a student has none
-                lines = [ln for ln in src.splitlines() if not ln.lstrip().startswith("@mistake")]
-                parts.append(rename_definition("\n".join(lines), name).strip("\n"))
+                parts.append(pasteable(overrides[name], name))
             else:
                 parts.append(strip_markers(module.render(name)))
         cells[f"{ex.id}-code"] = "\n\n\n".join(parts)

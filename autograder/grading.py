@@ -13,16 +13,19 @@ import csv
 import html
 import json
 import logging
+import multiprocessing
 import os
 import re
+import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
 
-from autograder.harness import exercise_points, load_tests
-from autograder.nbhook import RESULT_MIME
+from autograder.sandbox.session import Limits
+from autograder.trusted import grade_folder, stage
 
 log = logging.getLogger("autograder.grading")
 
@@ -36,6 +39,11 @@ SENTINELS = (
     "solutions",
     "grade_exercise",
 )
+
+
+# nbgrader reads submissions from here: one checked notebook per folder,
+# with the trusted results beside it (submitted/ itself is never changed).
+STAGING = "intake"
 
 
 class GradingError(Exception):
@@ -113,11 +121,14 @@ def ensure_in_gradebook(chapter: str, root: Path) -> None:
 
 
 def submissions(chapter: str, root: Path) -> list[str]:
+    """Students with a ``submitted/<student>/<chapter>/`` folder."""
     base = root / "submitted"
     if not base.exists():
         return []
     return sorted(
-        p.name for p in base.iterdir() if (p / chapter).is_dir() and not p.name.startswith(".")
+        p.name
+        for p in base.iterdir()
+        if (p / chapter).is_dir() and not p.name.startswith(".")
     )
 
 
@@ -129,8 +140,29 @@ def _register_students(root: Path, students: list[str]) -> None:
             gb.update_or_create_student(s)
 
 
-def grade(chapter: str, root: Path, students: list[str] | None = None) -> dict:
-    """Autograde every submission of ``chapter``; return {student: result}."""
+def _trusted_job(chapter: str, student: str, folder: str, source: str, root: str,
+                 limits: Limits | None) -> dict:
+    # note: runs in a pool process; the worker it starts hides `root`, where
+    # the other submissions and the gradebook live
+    logging.basicConfig(level=logging.WARNING)
+    return grade_folder(chapter, student, Path(folder), Path(source), limits,
+                        hide=[Path(root)])
+
+
+def grade(
+    chapter: str,
+    root: Path,
+    students: list[str] | None = None,
+    jobs: int | None = None,
+    limits: Limits | None = None,
+) -> dict:
+    """Grade every submission of ``chapter``; return {student: result}.
+
+    Two phases. First each submission runs in a sandboxed worker while the
+    graders score it here (``jobs`` submissions at a time). Then nbgrader's
+    autograde records those scores in its gradebook (with its own locked-cell
+    checks and late penalties) without executing anything itself.
+    """
     ensure_in_gradebook(chapter, root)
     found = submissions(chapter, root)
     if students:
@@ -146,76 +178,79 @@ def grade(chapter: str, root: Path, students: list[str] | None = None) -> dict:
             f"under {root} (or run `course demo`)"
         )
     _register_students(root, found)
-    log.info("autograding %d submission(s) of %s", len(found), chapter)
-    if students:
-        for student in found:
-            _nbgrader(root, "autograde", chapter, "--force", f"--student={student}",
-                      "--CourseDirectory.root=.")
-    else:
-        _nbgrader(root, "autograde", chapter, "--force", "--CourseDirectory.root=.")
+    source = root / "source" / chapter / f"{chapter}.ipynb"
+    release_nb = root / "release" / chapter / f"{chapter}.ipynb"
+    jobs = jobs or min(len(found), os.cpu_count() or 1)
+    log.info("grading %d submission(s) of %s, %d at a time", len(found), chapter, jobs)
+    trusted: dict[str, dict] = {}
+    failed: dict[str, str] = {}
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = {
+            pool.submit(
+                _trusted_job, chapter, s, str(root / "submitted" / s / chapter),
+                str(source), str(root), limits,
+            ): s
+            for s in found
+        }
+        for i, fut in enumerate(as_completed(futures), 1):
+            s = futures[fut]
+            try:
+                trusted[s] = fut.result()
+            except Exception as exc:  # the grader's own failure, not the student's
+                failed[s] = f"{type(exc).__name__}: {exc}"
+                log.error("[%d/%d] %s: could not be graded: %s", i, len(found), s,
+                          failed[s])
+                continue
+            r = trusted[s]
+            log.info("[%d/%d] %s: %g/%g%s", i, len(found), s, r["score"],
+                     r["max_score"], f" ({len(r['notices'])} notices)"
+                     if r["notices"] else "")
+    staged_root = root / STAGING
+    for s, r in trusted.items():
+        folder = staged_root / s / chapter
+        shutil.rmtree(folder, ignore_errors=True)
+        stage(chapter, s, root / "submitted" / s / chapter, folder, r, release_nb)
+    if trusted:
+        args = ["autograde", chapter, "--force", "--CourseDirectory.root=.",
+                f"--CourseDirectory.submitted_directory={STAGING}"]
+        if students:
+            for s in sorted(trusted):
+                _nbgrader(root, *args, f"--student={s}")
+        else:
+            _nbgrader(root, *args)
     results = {}
-    for i, student in enumerate(found, 1):
-        if not (root / "autograded" / student / chapter / f"{chapter}.ipynb").exists():
-            log.error("[%d/%d] %s: nbgrader could not grade this submission; "
-                      "see `nbgrader autograde %s --student=%s` for details",
-                      i, len(found), student, chapter, student)
-            continue
-        results[student] = collect(chapter, student, root)
-        log.info("[%d/%d] %s: %g/%g", i, len(found), student,
-                 results[student]["score"], results[student]["max_score"])
+    for s in sorted(trusted):
+        results[s] = record(chapter, s, root, trusted[s])
+    if failed:
+        raise GradingError(
+            f"{len(failed)} submission(s) could not be graded: {sorted(failed)}; "
+            f"fix the cause logged above and rerun `course grade {chapter} --student ...`"
+        )
     return results
 
 
-def collect(chapter: str, student: str, root: Path) -> dict:
-    """Read per-test outcomes from an autograded notebook; write results.json."""
+def record(chapter: str, student: str, root: Path, result: dict) -> dict:
+    """Check nbgrader's gradebook against the trusted result; save it."""
     folder = root / "autograded" / student / chapter
-    path = folder / f"{chapter}.ipynb"
-    maximum = exercise_points(chapter)
-    per_ex: dict[str, dict] = {}
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("grade") or cell.cell_type != "code":
-            continue
-        ex = meta["grade_id"]
-        tests = None
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if RESULT_MIME in data:
-                tests = data[RESULT_MIME]["tests"]
-        per_ex[ex] = {"tests": tests}
-    # Exercises whose hidden tests never ran (the cell errored before them)
-    # get every test recorded as not run, so feedback can say so.
-    results = {"chapter": chapter, "student": student, "exercises": {}}
-    score_total = 0.0
-    scores = gradebook_scores(chapter, student, root)
-    for test in load_tests(chapter):
-        entry = results["exercises"].setdefault(
-            test.exercise,
-            {"score": scores.get(test.exercise, 0.0), "max_score": maximum[test.exercise], "tests": []},
+    if not (folder / f"{chapter}.ipynb").exists():
+        raise GradingError(
+            f"nbgrader did not autograde {student}/{chapter}; run "
+            f"`nbgrader autograde {chapter} --student={student} "
+            f"--CourseDirectory.submitted_directory={STAGING}` to see why"
         )
-        recorded = per_ex.get(test.exercise, {}).get("tests") or []
-        match = next((r for r in recorded if r["name"] == test.name), None)
-        if match is None:
-            match = {
-                "exercise": test.exercise,
-                "name": test.name,
-                "points": test.points,
-                "earned": 0.0,
-                "public": test.public,
-                "reason": "not run: the test cell stopped before this test",
-                "hint": test.hint,
-            }
-        entry["tests"].append(match)
-    for entry in results["exercises"].values():
-        score_total += entry["score"]
-    results["score"] = round(score_total, 6)
-    results["max_score"] = round(sum(maximum.values()), 6)
+    book = gradebook_scores(chapter, student, root)
+    for ex, entry in result["exercises"].items():
+        if abs(book.get(ex, 0.0) - entry["score"]) > 1e-6:
+            raise GradingError(
+                f"gradebook score of {student}/{chapter}/{ex} ({book.get(ex)}) differs "
+                f"from the trusted score ({entry['score']}); regrade with --force"
+            )
     (folder / "results.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
         encoding="utf-8",
     )
-    return results
+    return result
 
 
 def gradebook_scores(chapter: str, student: str, root: Path) -> dict[str, float]:
@@ -261,6 +296,14 @@ def render_feedback(results: dict) -> str:
         f"<p>Student: <b>{e(results['student'])}</b> &middot; score "
         f"<b>{results['score']:g} / {results['max_score']:g}</b></p>",
     ]
+    notes = list(results.get("notices", [])) + [
+        f"{c['cell']}: {c['status']}" + (f" ({c['error']})" if c.get("error") else "")
+        for c in results.get("cells", [])
+    ]
+    if notes:
+        rows.append("<h2>Notes on your notebook</h2><ul>")
+        rows += [f"<li>{e(n)}</li>" for n in notes]
+        rows.append("</ul>")
     for ex, entry in results["exercises"].items():
         rows.append(
             f"<h2>{e(ex)} <span class='score'>({entry['score']:g} / "
@@ -320,7 +363,7 @@ def export(root: Path, out: Path) -> tuple[Path, Path]:
     by = {(r["student"], r["chapter"]): r for r in rows}
     with out.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", *chapters, "total", "max_total"])
+        w.writerow(["student_id", *chapters, "total", "max_total", "notices"])
         for s in students:
             got = [by.get((s, c)) for c in chapters]
             w.writerow(
@@ -329,6 +372,12 @@ def export(root: Path, out: Path) -> tuple[Path, Path]:
                 + [
                     f"{sum(g['score'] for g in got if g):g}",
                     f"{sum(g['max_score'] for g in got if g):g}",
+                    " | ".join(
+                        f"{c}: {n}"
+                        for c, g in zip(chapters, got, strict=True)
+                        if g
+                        for n in g.get("notices", [])
+                    ),
                 ]
             )
     long = out.with_name(out.stem + "-by-exercise.csv")

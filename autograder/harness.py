@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from autograder.sandbox.session import StudentError, WorkerFault
 from course.selfcheck import (
     Fail,
     MissingDefinition,
@@ -145,6 +146,12 @@ def module_student(module: object, overrides: Mapping[str, object] | None = None
 
 
 def _reason(exc: BaseException, public: bool) -> str:
+    if isinstance(exc, WorkerFault):
+        return str(exc)
+    if isinstance(exc, StudentError):
+        return f"raised {str(exc).splitlines()[0][:160]}"
+    if isinstance(exc, MemoryError):
+        return "ran out of memory"
     if isinstance(exc, NotImplementedError):
         return "not implemented"
     if isinstance(exc, MissingDefinition):
@@ -164,7 +171,14 @@ def _reason(exc: BaseException, public: bool) -> str:
 
 
 def run_test(test: GraderTest, student: object) -> TestResult:
-    """Run one test against ``student``; exceptions become a reason."""
+    """Run one test against ``student``; exceptions become a reason.
+
+    A student object that runs code elsewhere (the sandboxed worker) has
+    ``begin_test``/``end_test``: a fault it reports (time, memory, a dead
+    worker) scores the test 0 whatever the test itself concluded.
+    """
+    begin = getattr(type(student), "begin_test", None)
+    end = getattr(type(student), "end_test", None)
     sink = io.StringIO()
     try:
         with (
@@ -174,8 +188,10 @@ def run_test(test: GraderTest, student: object) -> TestResult:
             redirect_stdout(sink),
         ):
             warnings.simplefilter("ignore")
+            if begin is not None:
+                begin(student)
             test.func(student)
-    except (Exception, AssertionError) as exc:
+    except (Exception, AssertionError, WorkerFault) as exc:
         log.debug(
             "%s.%s failed:\n%s",
             test.chapter,
@@ -185,6 +201,9 @@ def run_test(test: GraderTest, student: object) -> TestResult:
         earned, reason = 0.0, _reason(exc, test.public)
     else:
         earned, reason = test.points, "passed"
+    fault = end(student) if end is not None else None
+    if fault is not None:
+        earned, reason = 0.0, str(fault)
     return TestResult(
         exercise=test.exercise,
         name=test.name,

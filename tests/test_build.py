@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHAPTERS, ROOT
+from tests.conftest import CHAPTERS, ROOT
 
 from autograder.build import (
     BuildError,

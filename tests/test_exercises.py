@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import CHAPTERS, reference, stub_student
+from tests.conftest import CHAPTERS, reference, stub_student
 
 from autograder.build import exercises_of
 from autograder.harness import (
@@ -84,3 +84,32 @@ def test_graders_leave_global_rng_alone(chapter):
     state = np.random.get_state()[1].copy()
     run_tests(chapter, module_student(reference(chapter)))
     assert np.array_equal(np.random.get_state()[1], state)
+
+
+@pytest.mark.slow
+def test_reference_notebook_gets_full_marks_through_the_worker(chapter):
+    """The real grading path: the notebook in the sandbox, graders here."""
+    import nbformat
+
+    from autograder import demo
+    from autograder.build import build_notebook
+    from autograder.trusted import grade_notebook
+    from tests.conftest import ROOT
+
+    source = build_notebook(chapter)
+    answers = demo.answer_cells(chapter, ROOT, {})
+    sub = nbformat.from_dict(source)
+    for cell in sub.cells:
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        if gid in answers:
+            cell.source = answers[gid]
+    r = grade_notebook(chapter, "perfect", sub, source)
+    failed = [
+        (t["name"], t["reason"])
+        for e in r["exercises"].values()
+        for t in e["tests"]
+        if t["earned"] < t["points"]
+    ]
+    assert not failed
+    assert r["cells"] == [] and r["notices"] == []
+    assert r["score"] == sum(exercise_points(chapter).values())

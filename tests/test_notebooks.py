@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import nbformat
 import pytest
-from conftest import ROOT
+from tests.conftest import ROOT
 from nbclient import NotebookClient
 
 pytestmark = pytest.mark.slow
@@ -15,9 +14,10 @@ pytestmark = pytest.mark.slow
 BUDGET_S = 30.0
 
 
-def test_source_notebook_executes(chapter, tmp_path):
+def test_source_notebook_executes(chapter, tmp_path, monkeypatch):
     nb = nbformat.read(ROOT / "source" / chapter / f"{chapter}.ipynb", as_version=4)
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # the kernel inherits this; JupyterLab's inline backend is what students get
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
     )

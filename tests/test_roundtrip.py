@@ -11,7 +11,7 @@ import json
 import shutil
 
 import pytest
-from conftest import CHAPTERS, ROOT
+from tests.conftest import CHAPTERS, ROOT
 
 from autograder import demo, grading
 from autograder.build import exercises_of
