@@ -56,6 +56,9 @@ def _nbgrader(root: Path, *args: str) -> None:
     env = dict(
         os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8", JUPYTER_PREFER_ENV_PATH="1"
     )
+    # nbgrader runs `alembic` from the environment's bin folder
+    bindir = str(Path(sys.executable).parent)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     proc = subprocess.run(
         cmd, cwd=root, env=env, capture_output=True, text=True, encoding="utf-8"
     )

@@ -211,6 +211,9 @@ class WorkerSession:
             return [sys.executable, "-I", str(self.tmp / ".worker" / "worker.py"),
                     str(in_fd), str(out_fd)]
         cmd = ["bwrap", *flags, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+        # note: /tmp first, so that a checkout or venv that lives under /tmp
+        # is hidden and re-exposed below instead of being covered by it
+        cmd += ["--bind", str(self.tmp), "/tmp"]
         hidden = _hidden_paths(self.hide)
         self.isolation.hidden = [str(p) for p in hidden]
         for p in hidden:
@@ -222,7 +225,7 @@ class WorkerSession:
         for p in _grader_packages():
             if any(_within(p, v) for v in _visible_paths()):
                 cmd += ["--tmpfs", str(p)]
-        cmd += ["--bind", str(self.tmp), "/tmp", "--chdir", "/tmp/work", "--"]
+        cmd += ["--chdir", "/tmp/work", "--"]
         return cmd + worker
 
     def _limits(self) -> None:
