@@ -113,3 +113,48 @@ def test_reference_notebook_gets_full_marks_through_the_worker(chapter):
     assert not failed
     assert r["cells"] == [] and r["notices"] == []
     assert r["score"] == sum(exercise_points(chapter).values())
+
+
+def _answer_only_source(chapter: str):
+    """The source notebook without lesson cells (they only cost time here)."""
+    from autograder.build import build_notebook
+
+    nb = build_notebook(chapter)
+    nb.cells = [
+        c
+        for c in nb.cells
+        if c.metadata["nbgrader"]["grade_id"] == "setup"
+        or c.metadata["nbgrader"].get("solution")
+        or c.metadata["nbgrader"].get("grade")
+    ]
+    return nb
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter,m", MISTAKES)
+def test_mistake_scores_the_same_through_the_worker(chapter, m):
+    """The sandboxed path sees a mistake exactly as the in-process graders do."""
+    import nbformat
+
+    from autograder import demo
+    from autograder.sandbox.session import Limits
+    from autograder.trusted import grade_notebook
+    from tests.conftest import ROOT
+
+    ex = _exercise_of(chapter, m.replaces)
+    source = _answer_only_source(chapter)
+    answers = demo.answer_cells(chapter, ROOT, {m.replaces: m.obj})
+    sub = nbformat.from_dict(source)
+    for cell in sub.cells:
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        if gid in answers:
+            cell.source = answers[gid]
+    r = grade_notebook(
+        chapter, "s", sub, source, Limits(test_timeout=60.0), exercises=[ex]
+    )
+    student = module_student(reference(chapter), {m.replaces: m.obj})
+    in_process = run_tests(chapter, student, [ex])
+    assert r["cells"] == [], r["cells"]
+    assert {t["name"]: t["earned"] for t in r["exercises"][ex]["tests"]} == {
+        t.name: t.earned for t in in_process
+    }
