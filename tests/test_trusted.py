@@ -438,3 +438,19 @@ def test_regrading_is_identical_under_any_hash_seed(tmp_path, source_path):
         outs.append(proc.stdout)
     assert outs[0] == outs[1]
     assert json.loads(outs[0])["exercises"][TARGET]["score"] == in_process_score(WRONG)
+
+
+def test_without_bubblewrap_limits_still_hold(monkeypatch):
+    """Where bubblewrap is missing, grading falls back to resource limits."""
+    from autograder.sandbox import session
+
+    monkeypatch.setattr(session, "_ISOLATION_FLAGS", [])
+    r = grade(submission())
+    assert r["isolation"]["kind"] == "rlimits"
+    assert r["score"] == POINTS[TARGET] + POINTS[OTHER]
+    r = grade(submission(f"def {TARGET}(*args, **kwargs):\n    while True:\n"
+                         "        pass\n"), limits=LIMITS)
+    assert target_reasons(r) == {"timed out after 1.5 s"}
+    r = grade(submission(f"def {TARGET}(*args, **kwargs):\n    import numpy as np\n"
+                         "    return np.ones(5 * 1024**3).sum()\n"), limits=LIMITS)
+    assert target_reasons(r) == {"memory limit 1 GiB exceeded"}

@@ -245,17 +245,18 @@ class WorkerSession:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         cmd = self._command(to_worker_r, from_worker_w)
-        if cmd[0] != "bwrap":
+        env, cwd = _worker_env(), None
+        if cmd[0] != "bwrap":  # no private /tmp: point temp files at our folder
+            env.update(TMPDIR=str(self.tmp), HOME=str(self.tmp))
+            env["MPLCONFIGDIR"] = str(self.tmp / ".mpl")
             cwd = self.tmp / "work"
-        else:
-            cwd = None
         self.proc = subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             pass_fds=(to_worker_r, from_worker_w),
-            env=_worker_env(),
+            env=env,
             cwd=cwd,
             preexec_fn=self._limits,
         )
