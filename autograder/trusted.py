@@ -69,9 +69,17 @@ def _read(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
 
 def intake(chapter: str, folder: Path, source_ids: set[str]) -> Intake:
     """Choose the notebook to grade in a student's folder, or say why none."""
-    if not folder.is_dir():
-        return Intake(None, None, refusal="no submission folder")
-    candidates = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    if folder.is_symlink() or not folder.is_dir():
+        return Intake(None, None, refusal="no submission folder (or it is a link)")
+    # note: links are never followed: a link could point at another
+    # student's work or at a file only the grader may read
+    links = sorted(p.name for p in folder.glob("*.ipynb") if p.is_symlink())
+    candidates = sorted(
+        p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink()
+    )
+    if links and not candidates:
+        return Intake(None, None, [f"ignored link {n}" for n in links],
+                      refusal="no notebook was submitted (links are not followed)")
     if not candidates:
         return Intake(None, None, refusal="no notebook was submitted")
     found, problems, other = [], [], []
@@ -88,7 +96,7 @@ def intake(chapter: str, folder: Path, source_ids: set[str]) -> Intake:
             found.append((path, nb))
         else:
             other.append(f"{path.name} is {ch or 'not a notebook of this course'}")
-    notices = list(problems)
+    notices = list(problems) + [f"ignored link {n}" for n in links]
     if not found:
         if other:
             return Intake(None, None, notices,

@@ -18,6 +18,14 @@ def test_source_notebook_executes(chapter, tmp_path, monkeypatch):
     nb = nbformat.read(ROOT / "source" / chapter / f"{chapter}.ipynb", as_version=4)
     # the kernel inherits this; JupyterLab's inline backend is what students get
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # The last cell reports the kernel's own CPU time: the budget is CPU
+    # seconds, so a machine busy with other work does not fail the test.
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import resource as _r\n_u = _r.getrusage(_r.RUSAGE_SELF)\n"
+            "print('CPU', _u.ru_utime + _u.ru_stime)"
+        )
+    )
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
     )
@@ -39,11 +47,13 @@ def test_source_notebook_executes(chapter, tmp_path, monkeypatch):
     )
     assert figures >= 1, "the lesson should draw at least one figure"
     # every test cell of the source scores full marks
-    for cell in nb.cells:
+    for cell in nb.cells[:-1]:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
             results = [o for o in cell.outputs if o.output_type == "execute_result"]
             assert results, f"test cell {meta['grade_id']} returned no score"
             assert float(results[-1].data["text/plain"]) == meta["points"]
             assert not [o for o in cell.outputs if o.get("name") == "stderr"]
-    assert elapsed < BUDGET_S, f"{chapter} took {elapsed:.1f} s (budget {BUDGET_S} s)"
+    cpu = float(nb.cells[-1].outputs[0]["text"].split()[1])
+    assert cpu < BUDGET_S, f"{chapter} took {cpu:.1f} CPU s (budget {BUDGET_S} s)"
+    assert elapsed < 4 * BUDGET_S, f"{chapter} took {elapsed:.1f} s of wall time"

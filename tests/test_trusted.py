@@ -454,3 +454,13 @@ def test_without_bubblewrap_limits_still_hold(monkeypatch):
     r = grade(submission(f"def {TARGET}(*args, **kwargs):\n    import numpy as np\n"
                          "    return np.ones(5 * 1024**3).sum()\n"), limits=LIMITS)
     assert target_reasons(r) == {"memory limit 1 GiB exceeded"}
+
+
+def test_links_are_not_followed(tmp_path, source_path):
+    secret = tmp_path / "other-student.ipynb"
+    nbformat.write(submission(), secret)
+    folder = _folder(tmp_path, {})
+    (folder / f"{CH}.ipynb").symlink_to(secret)
+    r = _grade_folder(folder, source_path)
+    assert r["score"] == 0
+    assert f"ignored link {CH}.ipynb" in r["notices"]

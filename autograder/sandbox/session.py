@@ -397,6 +397,14 @@ class WorkerSession:
         # note: the limit is on the worker's time; the grader's own work
         # (importing torch for an oracle, say) is not charged to the student
         self.budget = self.limits.test_timeout
+        if self.refs or self.rngs:
+            # each test starts clean: arrays and generators an earlier test
+            # sent are no longer kept in sync (or re-hashed on every call)
+            self.op("forget", None)
+            self.refs.clear()
+            self.ref_ids.clear()
+            self.rngs.clear()
+            self.rng_ids.clear()
 
     def end_test(self) -> WorkerFault | None:
         self.budget = None

@@ -72,6 +72,7 @@ class Worker:
         self.namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
         self.handles: dict[int, object] = {}
         self.handle_ids: dict[int, int] = {}
+        self.next_handle = 0
         self.refs: dict[int, np.ndarray] = {}
         self.ref_ids: dict[int, int] = {}
         self.ref_digest: dict[int, bytes] = {}
@@ -84,7 +85,8 @@ class Worker:
     def _handle(self, obj) -> Handle:
         key = id(obj)
         if key not in self.handle_ids:
-            hid = len(self.handles) + 1
+            self.next_handle += 1
+            hid = self.next_handle  # never reused, even after "forget"
             self.handles[hid] = obj
             self.handle_ids[key] = hid
         return Handle(self.handle_ids[key], type(obj).__name__)
@@ -213,6 +215,11 @@ class Worker:
             return None
         if op == "ping":
             return "pong"
+        if op == "forget":
+            for table in (self.refs, self.ref_ids, self.ref_digest, self.rngs,
+                          self.rng_ids, self.rng_key, self.handles, self.handle_ids):
+                table.clear()
+            return None
         raise ValueError(f"unknown op {op!r}")
 
     def run_cell(self, nonce: str, code: str, label: str, out: CappedWriter) -> None:
