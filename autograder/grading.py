@@ -143,6 +143,13 @@ def _register_students(root: Path, students: list[str]) -> None:
             gb.update_or_create_student(s)
 
 
+def _init_pool() -> None:
+    # note: each pool process grades one submission at a time; BLAS or torch
+    # threads on top of that only fight over the same cores
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+
+
 def _trusted_job(chapter: str, student: str, folder: str, source: str, root: str,
                  limits: Limits | None) -> dict:
     # note: runs in a pool process; the worker it starts hides `root`, where
@@ -188,7 +195,9 @@ def grade(
     trusted: dict[str, dict] = {}
     failed: dict[str, str] = {}
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init_pool
+    ) as pool:
         futures = {
             pool.submit(
                 _trusted_job, chapter, s, str(root / "submitted" / s / chapter),

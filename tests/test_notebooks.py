@@ -18,6 +18,8 @@ def test_source_notebook_executes(chapter, tmp_path, monkeypatch):
     nb = nbformat.read(ROOT / "source" / chapter / f"{chapter}.ipynb", as_version=4)
     # the kernel inherits this; JupyterLab's inline backend is what students get
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # tiny tensors: one thread is much faster than two fighting on two cores
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     # The last cell reports the kernel's own CPU time: the budget is CPU
     # seconds, so a machine busy with other work does not fail the test.
     nb.cells.append(
