@@ -326,7 +326,12 @@ def render_feedback(results: dict) -> str:
         )
         for t in entry["tests"]:
             ok = t["earned"] >= t["points"]
-            detail = "passed" if ok else f"{e(t['reason'])}<br><i>Hint: {e(t['hint'])}</i>"
+            if ok:
+                detail = "passed"
+            elif t["public"]:  # the reason is the check's own message
+                detail = e(t["reason"])
+            else:
+                detail = f"{e(t['reason'])}<br><i>Hint: {e(t['hint'])}</i>"
             rows.append(
                 f"<tr><td>{e(_title(t['name']))}</td>"
                 f"<td>{'public' if t['public'] else 'hidden'}</td>"

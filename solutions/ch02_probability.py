@@ -263,7 +263,8 @@ def top_p_filter(probs: np.ndarray, p: float) -> np.ndarray:
         probs: 1-D float array of shape ``(V,)``, ``V >= 1``, non-negative
             entries summing to 1. Not modified.
         p: the probability mass to cover, ``0 < p <= 1``; ``p = 1`` keeps
-            every token of non-zero probability.
+            every token of non-zero probability, up to the ``1e-12``
+            tolerance above (a tail below it may be dropped).
 
     Returns:
         A new ``float64`` array of shape ``(V,)`` in the original token

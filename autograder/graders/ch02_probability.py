@@ -663,6 +663,20 @@ def test_sample_matches_reference_with_filters(student):
 @grader(
     "sample_next_token",
     points=1,
+    hint="The filters compose in the order the docstring gives: top-k first, "
+    "then top-p on what top-k left (renormalized).",
+)
+def test_sample_filters_in_order(student):
+    # note: on these probabilities the two orders keep different tokens
+    # (top-k then top-p keeps only token 0; top-p first would keep 0 and 1)
+    logits = np.log(np.array([0.4, 0.3, 0.2, 0.1]))
+    cases = [(logits, 1.0, 2, 0.5, seed) for seed in range(30, 50)]
+    _run_sampler_cases(student, cases, False)
+
+
+@grader(
+    "sample_next_token",
+    points=1,
     hint="Use only the rng you are given, and exactly one rng.random() per call "
     "(never np.random.*, never a new generator).",
 )

@@ -541,3 +541,39 @@ def sample_next_token_in_place(logits, rng, temperature=1.0, top_k=None, top_p=N
         q[order[m:]] = 0.0
         q /= q.sum()
     return int(rng.choice(len(q), p=q))
+
+
+@mistake("sample_next_token", "applies top-p before top-k")
+def sample_next_token_p_before_k(
+    logits, rng, temperature=1.0, top_k=None, top_p=None
+):
+    if temperature < 0:
+        raise ValueError("temperature must be >= 0")
+    if top_k is not None and top_k < 1:
+        raise ValueError("top_k must be >= 1")
+    if top_p is not None and not 0 < top_p <= 1:
+        raise ValueError("top_p must be in (0, 1]")
+    x = np.asarray(logits, dtype=np.float64)
+    if temperature == 0:
+        return int(np.argmax(x))
+    z = x / temperature
+    e = np.exp(z - np.max(z))
+    q = e / e.sum()
+    if top_p is not None:
+        order = np.argsort(-q, kind="stable")
+        reached = np.flatnonzero(np.cumsum(q[order]) >= top_p - 1e-12)
+        n_keep = int(reached[0]) + 1 if reached.size else q.size
+        kept = np.zeros_like(q)
+        kept[order[:n_keep]] = q[order[:n_keep]]
+        q = kept / kept.sum()
+    if top_k is not None:
+        order = np.argsort(-q, kind="stable")
+        n_keep = min(int(top_k), q.size)
+        kept = np.zeros_like(q)
+        kept[order[:n_keep]] = q[order[:n_keep]]
+        q = kept / kept.sum()
+    u = rng.random()
+    i = int(np.searchsorted(np.cumsum(q), u, side="right"))
+    if i >= q.size:
+        i = int(np.flatnonzero(q > 0)[-1])
+    return i
