@@ -490,8 +490,8 @@ def test_clip_in_place_and_pre_clip_norm(student):
 @grader(
     "clip_grad_norm",
     points=1,
-    hint="When the global norm is already at most max_norm (including all-zero "
-    "gradients) leave the arrays exactly as they are; never scale up.",
+    hint="Scale only when max_norm / (total + eps) < 1; otherwise (small or "
+    "all-zero gradients) leave the arrays exactly as they are; never scale up.",
 )
 def test_clip_small_and_zero_grads(student):
     rng = np.random.default_rng(162)
