@@ -285,6 +285,14 @@ def test_worker_cannot_read_or_import_grader_files():
         "    try:\n        importlib.import_module(m)\n        found.append(True)\n"
         "    except ImportError:\n        found.append(False)\n"
         "assert not any(found), found\n"
+        # as root, a sandbox that kept its capabilities could unmount the
+        # folders that hide the grader's files, or remount / read-write
+        "import ctypes\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        f"assert libc.umount2({str(ROOT).encode()!r}, 2) != 0\n"
+        "assert libc.mount(b'none', b'/', None, 32 | 1 << 5, None) != 0\n"
+        "caps = open('/proc/self/status').read().split('CapEff:')[1].split()[0]\n"
+        "assert int(caps, 16) == 0, caps\n"
     )
     r = grade(submission(before=probe))
     assert r["cells"] == [], r["cells"]

@@ -98,9 +98,14 @@ def bwrap_flags() -> list[str] | None:
     if _ISOLATION_FLAGS is None:
         _ISOLATION_FLAGS = []
         if shutil.which("bwrap") and os.environ.get("COURSE_SANDBOX") != "rlimits":
+            # note: as root, bubblewrap keeps every capability inside the
+            # sandbox unless told otherwise, and student code could then
+            # unmount what hides the grader's files: drop them all
             for flags in (
-                ["--unshare-all", "--die-with-parent", "--new-session"],
-                ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent"],
+                ["--unshare-all", "--die-with-parent", "--new-session",
+                 "--cap-drop", "ALL"],
+                ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
+                 "--cap-drop", "ALL"],
             ):
                 if _bwrap_works(flags):
                     _ISOLATION_FLAGS = flags
