@@ -146,6 +146,11 @@ def module_student(module: object, overrides: Mapping[str, object] | None = None
 
 
 def _reason(exc: BaseException, public: bool) -> str:
+    # note: a message may quote a student's return value, which can be huge
+    return _reason_text(exc, public)[:300]
+
+
+def _reason_text(exc: BaseException, public: bool) -> str:
     if isinstance(exc, WorkerFault):
         return str(exc)
     if isinstance(exc, StudentError):

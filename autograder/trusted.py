@@ -22,7 +22,12 @@ from pathlib import Path
 import nbformat
 
 from autograder.harness import exercise_points, load_tests, run_test, score_by_exercise
-from autograder.sandbox.session import Limits, WorkerSession, WorkerStudent
+from autograder.sandbox.session import (
+    Limits,
+    WorkerSession,
+    WorkerStartError,
+    WorkerStudent,
+)
 
 log = logging.getLogger("autograder.trusted")
 
@@ -43,6 +48,51 @@ def notebook_chapter(nb: dict) -> str | None:
     return ch if isinstance(ch, str) else None
 
 
+def _text(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(v for v in value if isinstance(v, str))
+    return ""
+
+
+def _clean(raw: dict) -> nbformat.NotebookNode:
+    """Only what grading reads: cell types, sources and nbgrader ids.
+
+    Whatever else a submitted notebook holds (outputs, attachments, forged
+    or malformed metadata) is dropped here, so nothing downstream sees it.
+    """
+    cells = []
+    for cell in raw["cells"]:
+        if not isinstance(cell, dict):
+            continue
+        kind = cell.get("cell_type")
+        kind = kind if kind in ("code", "markdown") else "raw"
+        meta = cell.get("metadata")
+        nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
+        gid = nbg.get("grade_id") if isinstance(nbg, dict) else None
+        cells.append(
+            nbformat.from_dict(
+                {
+                    "cell_type": kind,
+                    "source": _text(cell.get("source", "")),
+                    "metadata": {"nbgrader": {"grade_id": gid}}
+                    if isinstance(gid, str)
+                    else {},
+                }
+            )
+        )
+    meta = raw.get("metadata")
+    chapter = None
+    if isinstance(meta, dict) and isinstance(meta.get("llm_primer"), dict):
+        chapter = meta["llm_primer"].get("chapter")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    if isinstance(chapter, str):
+        nb.metadata["llm_primer"] = {"chapter": chapter}
+    return nb
+
+
 def _read(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -50,21 +100,13 @@ def _read(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
         return None, f"{path.name} is not UTF-8 text"
     except json.JSONDecodeError as exc:
         return None, f"{path.name} is not valid notebook JSON (line {exc.lineno})"
+    except RecursionError:
+        return None, f"{path.name} is nested too deeply to be a notebook"
     except OSError as exc:
         return None, f"{path.name} cannot be read ({exc.strerror})"
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
         return None, f"{path.name} is JSON but not a notebook"
-    try:
-        nb = nbformat.from_dict(raw)
-        if nb.get("nbformat", 4) < 4:
-            nb = nbformat.convert(nb, 4)
-    except Exception:  # nbformat's own errors vary by version
-        return None, f"{path.name} is not a notebook nbformat can read"
-    for cell in nb.cells:
-        if not isinstance(cell.get("source", ""), str):
-            cell["source"] = "".join(cell.get("source") or [])
-        cell.setdefault("metadata", {})
-    return nb, None
+    return _clean(raw), None
 
 
 def intake(chapter: str, folder: Path, source_ids: set[str]) -> Intake:
@@ -263,28 +305,79 @@ def grade_folder(chapter: str, student: str, folder: Path, source_path: Path,
         result = _empty_result(chapter, student, found.refusal or "nothing to grade",
                                found.notices)
     else:
-        result = grade_notebook(chapter, student, found.notebook, source, limits, hide,
-                                found.notices)
+        try:
+            result = grade_notebook(chapter, student, found.notebook, source, limits,
+                                    hide, found.notices)
+        except WorkerStartError:
+            raise  # the grading machine's problem, not the student's
+        except Exception as exc:
+            log.exception("%s/%s could not be processed", student, chapter)
+            result = _empty_result(
+                chapter, student,
+                f"the grader could not process this notebook ({type(exc).__name__}); "
+                "ask your instructor", found.notices,
+            )
     result["graded_file"] = found.chosen
     return result
+
+
+def staged_notebook(sub: nbformat.NotebookNode | None,
+                    release: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook nbgrader autograde reads for one submission.
+
+    Built from the release (its cells, metadata and ids), with each answer
+    cell's source taken from the submission and the student's own added
+    cells kept as plain cells. nbgrader never sees a student's metadata, so
+    no forged or malformed notebook can upset it (or another student's
+    grading in the same run).
+    """
+    nb = nbformat.from_dict(json.loads(json.dumps(release)))
+    if sub is None:
+        return nb
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    answers: dict[str, str] = {}
+    extra: dict[str | None, list] = {}
+    last = None
+    for cell in sub.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in ids:
+            last = gid
+            if ids[gid].metadata["nbgrader"].get("solution") and cell.cell_type == "code":
+                answers.setdefault(gid, cell.source)
+        elif cell.cell_type in ("code", "markdown") and cell.source.strip():
+            new = (nbformat.v4.new_code_cell if cell.cell_type == "code"
+                   else nbformat.v4.new_markdown_cell)(cell.source)
+            new.pop("id", None)
+            extra.setdefault(last, []).append(new)
+    cells = list(extra.get(None, []))
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = answers[gid]
+        cells.append(cell)
+        cells += extra.get(gid, [])
+    for i, cell in enumerate(cells):
+        if "id" not in cell:
+            cell["id"] = f"student-{i:04d}"
+    nb.cells = cells
+    nbformat.validate(nb)
+    return nb
 
 
 def stage(chapter: str, student: str, folder: Path, staged: Path, result: dict,
           release_nb: Path) -> None:
     """Lay out what nbgrader autograde reads: one notebook, the timestamp."""
     staged.mkdir(parents=True, exist_ok=True)
-    target = staged / f"{chapter}.ipynb"
+    release = nbformat.read(release_nb, as_version=4)
     chosen = result.get("graded_file")
-    if chosen:
-        nb, _ = _read(folder / chosen)
-    else:
-        nb = None
-    if nb is None:
-        # nothing gradable: nbgrader records zeros against the blank release
-        nb = nbformat.read(release_nb, as_version=4)
-    nbformat.write(nb, target)
+    sub = _read(folder / chosen)[0] if chosen else None
+    try:
+        nb = staged_notebook(sub, release)
+    except Exception:  # a submission nbformat cannot represent
+        nb = release
+    nbformat.write(nb, staged / f"{chapter}.ipynb")
     stamp = folder / "timestamp.txt"
-    if stamp.exists():
+    if stamp.is_file() and not stamp.is_symlink():
         shutil.copy(stamp, staged / "timestamp.txt")
     (staged / "results.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

@@ -54,6 +54,33 @@ def _noisy_answers(answers: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _forged(release_nb, answers: dict[str, str]) -> dict:
+    """Correct answers in a notebook whose structure would upset nbgrader.
+
+    A test cell pasted twice, a cell claiming to be a 100-point test, a code
+    cell without an "outputs" key and metadata of the wrong type: all found
+    by a red-team run to crash or skew a whole nbgrader batch.
+    """
+    nb = json.loads(release_nb.read_text("utf-8"))
+    cells = []
+    for cell in nb["cells"]:
+        gid = cell["metadata"]["nbgrader"]["grade_id"]
+        if gid in answers:
+            cell["source"] = answers[gid]
+        cells.append(cell)
+        if cell["metadata"]["nbgrader"].get("grade"):
+            cells.append(json.loads(json.dumps(cell)))
+    cells.append({"cell_type": "code", "metadata": {"nbgrader": {
+        "grade": True, "solution": False, "locked": True, "points": 100,
+        "grade_id": "forged", "schema_version": 3}}, "source": "100.0",
+        "outputs": [], "execution_count": None})
+    cells.append({"cell_type": "code", "metadata": {}, "source": "x = 1"})
+    cells.append({"cell_type": "markdown", "metadata": {"nbgrader": "x"},
+                  "source": "note"})
+    nb["cells"] = cells
+    return nb
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     mp = pytest.MonkeyPatch()
@@ -71,6 +98,9 @@ def graded(tmp_path_factory):
         root / "submitted" / "noisy" / CHAPTER / f"{CHAPTER}.ipynb",
         _noisy_answers(perfect),
     )
+    forged = root / "submitted" / "forged" / CHAPTER / f"{CHAPTER}.ipynb"
+    forged.parent.mkdir(parents=True)
+    forged.write_text(json.dumps(_forged(release_nb, perfect)), encoding="utf-8")
     results = grading.grade(CHAPTER, root)
     pages = grading.feedback(CHAPTER, root)
     csv_path, long_path = grading.export(root, root / "grades.csv")
@@ -87,6 +117,7 @@ def test_scores_in_gradebook(graded):
     assert scores["张三"] == full
     assert scores["noisy"] == full, "stderr or warnings cost a correct answer points"
     assert scores["blank"] == 0
+    assert scores["forged"] == full
     assert 0 < scores["typical"] < full
     for student in scores:
         book = grading.gradebook_scores(CHAPTER, student, root)

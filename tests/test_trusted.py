@@ -306,9 +306,14 @@ def test_worker_has_no_network():
     server.listen(1)
     port = server.getsockname()[1]
     accepted = []
-    thread = threading.Thread(
-        target=lambda: accepted.append(server.accept()), daemon=True
-    )
+
+    def serve():
+        try:
+            accepted.append(server.accept())
+        except OSError:  # closed by the test: nobody connected
+            pass
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     probe = (
         "import socket\n"
@@ -316,6 +321,7 @@ def test_worker_has_no_network():
     )
     r = grade(submission(before=probe))
     server.close()
+    thread.join(timeout=5)
     assert not accepted
     assert r["cells"][0]["status"] == "error"
     assert "Connection refused" in r["cells"][0]["error"] or "unreachable" in (
@@ -472,3 +478,39 @@ def test_links_are_not_followed(tmp_path, source_path):
     r = _grade_folder(folder, source_path)
     assert r["score"] == 0
     assert f"ignored link {CH}.ipynb" in r["notices"]
+
+
+def test_deep_folders_are_cleaned_up():
+    before = set(Path("/tmp").glob("course-worker-*"))
+    make = (
+        "import os\n"
+        "home = os.getcwd()\n"
+        "for _ in range(1500):\n"
+        "    os.mkdir('d')\n"
+        "    os.chdir('d')\n"
+        "open('f', 'wb').write(b'x' * 1000)\n"
+        "os.chdir(home)\n"
+    )
+    r = grade(submission(before=make))
+    assert r["cells"] == [], r["cells"]
+    assert set(Path("/tmp").glob("course-worker-*")) <= before
+
+
+def test_a_submission_has_a_total_time_budget():
+    limits = Limits(test_timeout=1.5, cell_timeout=3.0, submission=4.0)
+    slow = "import time\ntime.sleep(1.0)\n"
+    loop = f"def {TARGET}(*args, **kwargs):\n    while True:\n        pass\n"
+    r = grade_notebook(CH, "s", submission(loop, before=slow), SOURCE, limits,
+                       exercises=[TARGET, OTHER])
+    budget = "the submission used up its grading time (4 s)"
+    assert budget in target_reasons(r) | {
+        t["reason"] for t in r["exercises"][OTHER]["tests"]
+    }
+    assert r["exercises"][TARGET]["score"] == 0
+
+
+def test_huge_messages_are_cut():
+    answer = f"def {TARGET}(*args, **kwargs):\n    return '1' + ' ' * 5_000_000\n"
+    r = grade(submission(answer))
+    assert r["exercises"][TARGET]["score"] == 0
+    assert max(len(reason) for reason in target_reasons(r)) <= 300

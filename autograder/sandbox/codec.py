@@ -27,6 +27,9 @@ import struct
 import numpy as np
 
 MAX_MESSAGE = 256 * 1024 * 1024  # bytes; a larger message is refused
+# note: the JSON header is capped far lower: parsed, a header of empty lists
+# takes some twenty times its size in memory
+MAX_HEADER = 16 * 1024 * 1024
 MAX_DEPTH = 64
 
 
@@ -272,7 +275,7 @@ def pack(header: dict, blobs: list[bytes]) -> bytes:
     header = dict(header, blob_sizes=[len(b) for b in blobs])
     head = json.dumps(header, ensure_ascii=True, allow_nan=False).encode("ascii")
     total = len(head) + sum(len(b) for b in blobs)
-    if total > MAX_MESSAGE:
+    if len(head) > MAX_HEADER or total > MAX_MESSAGE:
         raise CodecError("message too large")
     return struct.pack(">I", len(head)) + head + b"".join(blobs)
 
@@ -290,11 +293,11 @@ def _read_exact(stream, n: int) -> bytes:
 
 def unpack(stream) -> tuple[dict, list[bytes]]:
     (n,) = struct.unpack(">I", _read_exact(stream, 4))
-    if n > MAX_MESSAGE:
+    if n > MAX_HEADER:
         raise CodecError("message too large")
     try:
         header = json.loads(_read_exact(stream, n).decode("ascii"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise CodecError("malformed message") from None
     sizes = header.get("blob_sizes") if isinstance(header, dict) else None
     if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 0 for s in sizes):

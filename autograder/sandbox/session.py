@@ -44,6 +44,10 @@ class WorkerFault(BaseException):
     """
 
 
+class WorkerStartError(RuntimeError):
+    """The worker could not start: the grading machine's fault, not a student's."""
+
+
 class StudentError(Exception):
     """An exception the student's code raised that is not a builtin one."""
 
@@ -55,6 +59,7 @@ class Limits:
     memory: int = 2 * 1024**3  # bytes of address space
     cpu: int = 900  # seconds of CPU time for the worker's life
     file_size: int = 64 * 1024**2  # bytes per file the worker writes
+    submission: float = 900.0  # seconds of worker time for one whole submission
 
     def memory_text(self) -> str:
         gib = self.memory / 1024**3
@@ -197,6 +202,7 @@ class WorkerSession:
         self.rngs: dict[int, np.random.Generator] = {}
         self.rng_ids: dict[int, int] = {}
         self.restarts = 0
+        self.spent = 0.0  # seconds waited on the worker, over all its lives
         flags = bwrap_flags()
         self.isolation = Isolation(
             kind="bubblewrap" if flags else "rlimits",
@@ -280,7 +286,7 @@ class WorkerSession:
         except (TimeoutError, EOFError, CodecError) as exc:
             reason = self._exit_reason()
             self.kill()
-            raise RuntimeError(
+            raise WorkerStartError(
                 f"the grading worker did not start ({reason}; {type(exc).__name__}); "
                 "check that this environment runs `python -c 'import numpy'`"
             ) from None
@@ -299,7 +305,10 @@ class WorkerSession:
             os.close(self.rfd)
             self.proc = None
         if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            # note: not shutil.rmtree, which recurses in Python and gives up
+            # on a folder chain a few thousand deep, leaving the files behind
+            subprocess.run(["rm", "-rf", "--one-file-system", str(self.tmp)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.tmp = None
 
     close = kill
@@ -329,7 +338,18 @@ class WorkerSession:
 
     def _request(self, header: dict, blobs: list[bytes], timeout: float) -> tuple[dict, list[bytes]]:
         nonce = secrets.token_hex(8)
-        deadline = time.monotonic() + timeout
+        left = self.limits.submission - self.spent
+        if left <= 0:
+            raise TimeoutError
+        started = time.monotonic()
+        deadline = started + min(timeout, left)
+        try:
+            return self._exchange(header, blobs, nonce, deadline)
+        finally:
+            self.spent += time.monotonic() - started
+
+    def _exchange(self, header: dict, blobs: list[bytes], nonce: str, deadline: float
+                  ) -> tuple[dict, list[bytes]]:
         try:
             self.wfile.write(codec.pack(dict(header, nonce=nonce), blobs))
             self.wfile.flush()
@@ -354,6 +374,11 @@ class WorkerSession:
             for i, (label, code) in enumerate(self.cells):
                 if i in self.skip:
                     continue
+                if self.out_of_time():
+                    self.outcomes[i] = CellOutcome(i, label, "skipped",
+                                                   self._budget_text())
+                    self.skip.add(i)
+                    continue
                 try:
                     reply, _ = self._request(
                         {"op": "exec", "code": code, "label": label}, [],
@@ -362,6 +387,8 @@ class WorkerSession:
                 except TimeoutError:
                     failed = CellOutcome(i, label, "timeout",
                                          f"timed out after {self.limits.cell_timeout:g} s")
+                    if self.out_of_time():
+                        failed.error = self._budget_text()
                 except (EOFError, CodecError):
                     failed = CellOutcome(i, label, "crashed", self._exit_reason())
                 if failed is not None:
@@ -380,6 +407,13 @@ class WorkerSession:
             self.kill()
             self.restarts += 1
 
+    def out_of_time(self) -> bool:
+        return self.spent >= self.limits.submission
+
+    def _budget_text(self) -> str:
+        return (f"the submission used up its grading time "
+                f"({self.limits.submission:g} s)")
+
     def _exit_reason(self) -> str:
         if self.proc is None:
             return "worker exited"
@@ -396,6 +430,12 @@ class WorkerSession:
     # -- tests -------------------------------------------------------------
     def begin_test(self) -> None:
         self.fault = None
+        if self.out_of_time():
+            # note: a fault, not an exception, so that every remaining test
+            # scores 0 with this reason without starting the worker again
+            self._fail(self._budget_text())
+            self.budget = 0.0
+            return
         if self.proc is None or self.proc.poll() is not None:
             self.kill()
             self.start()
@@ -451,6 +491,8 @@ class WorkerSession:
             if reply.get("ok"):
                 return dec.decode(reply.get("value"))
         except TimeoutError:
+            if self.out_of_time():
+                raise self._fail(self._budget_text()) from None
             raise self._fail(f"timed out after {self.limits.test_timeout:g} s") from None
         except EOFError:
             raise self._fail(self._exit_reason()) from None
@@ -527,9 +569,14 @@ class WorkerSession:
         return orig
 
 
-def _describe(err: dict) -> str:
+def _describe(err) -> str:
+    """One line about a student's error, whatever the worker sent."""
+    if not isinstance(err, dict):
+        return "error"
     text = f"{err.get('type', 'Error')}: {err.get('message', '')}".rstrip(": ")
-    return text + (f" ({err['where']})" if err.get("where") else "")
+    if err.get("where"):
+        text += f" ({err['where']})"
+    return text[:300]
 
 
 class RemoteObject:

@@ -163,7 +163,14 @@ class Worker:
                 self.rng_key[rid] = key
                 header["rngs"].append([rid, enc.encode(gen.bit_generator.state)])
         header.update(extra or {})
-        self.wfile.write(pack(header, enc.blobs))
+        try:
+            data = pack(header, enc.blobs)
+        except (CodecError, ValueError, RecursionError):
+            # a value too large (or too odd) for the protocol: say so instead
+            data = pack({"nonce": nonce, "ok": False, "refs": [], "rngs": [],
+                         "error": {"type": "CodecError", "message": "message too large",
+                                   "kind": "too-large"}}, [])
+        self.wfile.write(data)
         self.wfile.flush()
 
     def serve(self) -> None:
