@@ -271,7 +271,11 @@ def grade_notebook(chapter: str, student: str, sub: nbformat.NotebookNode,
             if exercises is None or t.exercise in exercises
         ]
         outcomes = [session.outcomes[i] for i in sorted(session.outcomes)]
-        isolation = {"kind": session.isolation.kind, "note": session.isolation.note}
+        isolation = {
+            "kind": session.isolation.kind,
+            "note": session.isolation.note,
+            "cgroup": session.isolation.cgroup,
+        }
     scores = score_by_exercise(results)
     exercises = {}
     for r in results:

@@ -514,3 +514,48 @@ def test_huge_messages_are_cut():
     r = grade(submission(answer))
     assert r["exercises"][TARGET]["score"] == 0
     assert max(len(reason) for reason in target_reasons(r)) <= 300
+
+
+def test_forked_children_share_one_memory_limit_and_a_process_cap():
+    """RLIMIT_AS is per process; where cgroups allow, the limit is shared."""
+    hog = (
+        "import os, time\nimport numpy as np\n\n"
+        f"def {TARGET}(*args, **kwargs):\n"
+        "    for i in range(3):\n"
+        "        if os.fork() == 0:\n"
+        "            a = np.ones(150_000_000)  # 1.2 GB, touched\n"
+        "            open(f'done{i}', 'w').close()\n"
+        "            time.sleep(20)\n"
+        "            os._exit(0)\n"
+        "    time.sleep(4)\n"
+        "    return float(len([f for f in os.listdir('.') if f.startswith('done')]))\n"
+    )
+    limits = Limits(test_timeout=8.0, memory=2 * 1024**3)
+    bomb = (
+        "import os, time\n\n"
+        f"def {TARGET}(*args, **kwargs):\n"
+        "    n = 0\n"
+        "    try:\n"
+        "        for _ in range(500):\n"
+        "            if os.fork() == 0:\n"
+        "                time.sleep(20)\n"
+        "                os._exit(0)\n"
+        "            n += 1\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return n\n"
+    )
+    from autograder.sandbox.session import WorkerSession, WorkerStudent
+    from autograder.trusted import plan_cells
+
+    for code, check in ((hog, lambda v: v < 3), (bomb, lambda v: v < 64)):
+        cells, _ = plan_cells(SOURCE, submission(code))
+        with WorkerSession(cells, limits) as session:
+            session.start()
+            if not session.isolation.cgroup:
+                pytest.skip("cgroup v1 memory/pids hierarchies are not writable here")
+            student = WorkerStudent(session)
+            student.begin_test()
+            value = student.__getattr__(TARGET)(0, 1.0, 1, 2)
+            assert student.end_test() is None
+            assert check(value), value

@@ -80,6 +80,7 @@ class Isolation:
     kind: str  # "bubblewrap" or "rlimits"
     note: str
     hidden: list[str] = field(default_factory=list)
+    cgroup: bool = False  # one memory limit and a process cap for all processes
 
 
 def _bwrap_works(flags: list[str]) -> bool:
@@ -116,6 +117,59 @@ def bwrap_flags() -> list[str] | None:
                     _ISOLATION_FLAGS = flags
                     break
     return _ISOLATION_FLAGS or None
+
+
+CGROUP_V1 = Path("/sys/fs/cgroup")
+
+
+class CgroupLimits:
+    """Memory and process-count limits for all of a worker's processes.
+
+    ``RLIMIT_AS`` bounds one process; a student who forks gets the limit
+    again in every child. Where cgroup v1 ``memory`` and ``pids``
+    hierarchies are writable (as root in many containers), the worker and
+    everything it starts share one memory limit and a process cap. Where
+    they are not, only the per-process limits apply (said in the result).
+    """
+
+    def __init__(self, memory: int, pids: int = 64):
+        self.dirs: list[Path] = []
+        name = f"course-worker-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            mem, pid = CGROUP_V1 / "memory" / name, CGROUP_V1 / "pids" / name
+            mem.mkdir()
+            self.dirs.append(mem)
+            (mem / "memory.limit_in_bytes").write_text(str(memory))
+            pid.mkdir()
+            self.dirs.append(pid)
+            (pid / "pids.max").write_text(str(pids))
+        except OSError:
+            self.remove()
+
+    @property
+    def active(self) -> bool:
+        return len(self.dirs) == 2
+
+    def enter(self) -> None:
+        """Move the calling process in (runs in the child before exec)."""
+        for d in self.dirs:
+            (d / "cgroup.procs").write_text(str(os.getpid()))
+
+    def hit_memory_limit(self) -> bool:
+        try:
+            return int((self.dirs[0] / "memory.failcnt").read_text()) > 0
+        except (OSError, ValueError, IndexError):
+            return False
+
+    def remove(self) -> None:
+        for d in self.dirs:
+            for _ in range(50):  # the killed processes take a moment to go
+                try:
+                    d.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+        self.dirs = []
 
 
 def _grader_packages() -> list[Path]:
@@ -203,6 +257,7 @@ class WorkerSession:
         self.rng_ids: dict[int, int] = {}
         self.restarts = 0
         self.spent = 0.0  # seconds waited on the worker, over all its lives
+        self.cgroup: CgroupLimits | None = None
         flags = bwrap_flags()
         self.isolation = Isolation(
             kind="bubblewrap" if flags else "rlimits",
@@ -246,6 +301,8 @@ class WorkerSession:
         resource.setrlimit(resource.RLIMIT_FSIZE, (lim.file_size, lim.file_size))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         os.setsid()
+        if self.cgroup is not None and self.cgroup.active:
+            self.cgroup.enter()
 
     def _spawn(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="course-worker-"))
@@ -256,6 +313,8 @@ class WorkerSession:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         cmd = self._command(to_worker_r, from_worker_w)
+        self.cgroup = CgroupLimits(self.limits.memory)
+        self.isolation.cgroup = self.cgroup.active
         env, cwd = _worker_env(), None
         if cmd[0] != "bwrap":  # no private /tmp: point temp files at our folder
             env.update(TMPDIR=str(self.tmp), HOME=str(self.tmp))
@@ -304,6 +363,8 @@ class WorkerSession:
                 pass
             os.close(self.rfd)
             self.proc = None
+        if self.cgroup is not None:
+            self.cgroup.remove()
         if self.tmp is not None:
             # note: not shutil.rmtree, which recurses in Python and gives up
             # on a folder chain a few thousand deep, leaving the files behind
@@ -415,6 +476,8 @@ class WorkerSession:
                 f"({self.limits.submission:g} s)")
 
     def _exit_reason(self) -> str:
+        if self.cgroup is not None and self.cgroup.hit_memory_limit():
+            return f"memory limit {self.limits.memory_text()} exceeded"
         if self.proc is None:
             return "worker exited"
         try:
