@@ -177,6 +177,7 @@ class Worker:
         while True:
             if os.getpid() != self.pid:
                 os._exit(0)
+            _reap()
             try:
                 header, blobs = unpack(self.rfile)
             except EOFError:
@@ -239,6 +240,20 @@ class Worker:
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         self.reply(nonce, True, None, extra={"cell_error": error, "stdout": out.getvalue()})
+
+
+def _reap() -> None:
+    """Collect children the student forked that have exited.
+
+    Unreaped, they stay zombies and count against the worker's process cap.
+    """
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def _errstate(requested) -> dict:
