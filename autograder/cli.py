@@ -45,6 +45,7 @@ def _limits(args) -> Limits:
         test_timeout=args.timeout,
         cell_timeout=args.cell_timeout,
         memory=int(args.memory * 1024**3),
+        submission=args.submission_time,
     )
 
 
@@ -100,6 +101,9 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
                    help=f"seconds per notebook cell ({d.cell_timeout:g})")
     p.add_argument("--memory", type=float, default=d.memory / 1024**3,
                    help=f"GiB of memory for student code ({d.memory / 1024**3:g})")
+    p.add_argument("--submission-time", type=float, default=d.submission,
+                   help="seconds of student code for a whole submission, "
+                   f"timeouts and restarts included ({d.submission:g})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,7 +59,7 @@ class Limits:
     memory: int = 2 * 1024**3  # bytes of address space
     cpu: int = 900  # seconds of CPU time for the worker's life
     file_size: int = 64 * 1024**2  # bytes per file the worker writes
-    submission: float = 900.0  # seconds of worker time for one whole submission
+    submission: float = 300.0  # seconds of worker time for one whole submission
 
     def memory_text(self) -> str:
         gib = self.memory / 1024**3
