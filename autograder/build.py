@@ -84,7 +84,9 @@ class SolutionModule:
                 self.setup.append(self._segment(node))
             elif isinstance(node, ast.Assign | ast.AnnAssign) and all(
                 isinstance(t, ast.Name) and t.id.isupper()
-                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                for t in (
+                    node.targets if isinstance(node, ast.Assign) else [node.target]
+                )
             ):
                 self.setup.append(self._segment(node))
             elif isinstance(node, ast.FunctionDef | ast.ClassDef):
@@ -102,7 +104,9 @@ class SolutionModule:
                 )
 
     def _segment(self, node: ast.AST) -> str:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        start = min(
+            [node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]
+        )
         return "\n".join(self.lines[start - 1 : node.end_lineno])
 
     def render(self, name: str) -> str:
@@ -228,7 +232,9 @@ def build_notebook(chapter: str, root: Path | None = None) -> nbformat.NotebookN
             grade_id = f"lesson-{n_lesson:03d}"
             source = cell.source.strip("\n")
             if cell.cell_type == "markdown":
-                new = nbformat.v4.new_markdown_cell(source, metadata=_nbgrader(grade_id))
+                new = nbformat.v4.new_markdown_cell(
+                    source, metadata=_nbgrader(grade_id)
+                )
             else:
                 new = nbformat.v4.new_code_cell(source, metadata=_nbgrader(grade_id))
             new["id"] = grade_id

@@ -19,7 +19,9 @@ def _chapters(requested: list[str], root: Path) -> list[str]:
     available = builder.available_chapters(root)
     if not requested:
         if not available:
-            raise grading.GradingError(f"no chapters found under {root / 'course/chapters'}")
+            raise grading.GradingError(
+                f"no chapters found under {root / 'course/chapters'}"
+            )
         return available
     unknown = [c for c in requested if c not in available]
     if unknown:
@@ -93,17 +95,37 @@ def cmd_demo(args) -> None:
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
     d = Limits()
-    p.add_argument("--jobs", type=int, default=None,
-                   help="submissions graded at once (default: CPU cores)")
-    p.add_argument("--timeout", type=float, default=d.test_timeout,
-                   help=f"seconds of student code per hidden test ({d.test_timeout:g})")
-    p.add_argument("--cell-timeout", type=float, default=d.cell_timeout,
-                   help=f"seconds per notebook cell ({d.cell_timeout:g})")
-    p.add_argument("--memory", type=float, default=d.memory / 1024**3,
-                   help=f"GiB of memory for student code ({d.memory / 1024**3:g})")
-    p.add_argument("--submission-time", type=float, default=d.submission,
-                   help="seconds of student code for a whole submission, "
-                   f"timeouts and restarts included ({d.submission:g})")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="submissions graded at once (default: CPU cores)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=d.test_timeout,
+        help=f"seconds of student code per hidden test ({d.test_timeout:g})",
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=d.cell_timeout,
+        help=f"seconds per notebook cell ({d.cell_timeout:g})",
+    )
+    p.add_argument(
+        "--memory",
+        type=float,
+        default=d.memory / 1024**3,
+        help=f"GiB of memory for student code ({d.memory / 1024**3:g})",
+    )
+    p.add_argument(
+        "--submission-time",
+        type=float,
+        default=d.submission,
+        help="seconds of student code for a whole submission, "
+        f"timeouts and restarts included ({d.submission:g})",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="grade a sample class end to end")
     p.add_argument("chapters", nargs="*", help="chapter ids (default: all)")
     p.add_argument(
-        "--root", type=Path, default=Path("demo-class"), help="where to lay out the class"
+        "--root",
+        type=Path,
+        default=Path("demo-class"),
+        help="where to lay out the class",
     )
     _limit_options(p)
     p.set_defaults(func=cmd_demo)

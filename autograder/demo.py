@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 import logging
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -33,7 +33,9 @@ STUDENTS = ("perfect", "blank", "typical")
 def typical_overrides(chapter: str, repo: Path) -> dict[str, object]:
     """Names replaced by the chapter's ``typical`` catalogued mistakes."""
     if not (repo / "tests" / "mistakes" / f"{chapter}.py").exists():
-        log.warning("no mistake catalogue for %s; `typical` answers it perfectly", chapter)
+        log.warning(
+            "no mistake catalogue for %s; `typical` answers it perfectly", chapter
+        )
         return {}
     if str(repo) not in sys.path:
         sys.path.insert(0, str(repo))
@@ -54,7 +56,9 @@ def pasteable(obj: object, name: str) -> str:
     return rename_definition("\n".join(lines), name).strip("\n")
 
 
-def answer_cells(chapter: str, repo: Path, overrides: dict[str, object]) -> dict[str, str]:
+def answer_cells(
+    chapter: str, repo: Path, overrides: dict[str, object]
+) -> dict[str, str]:
     """Source of each exercise's answer cell, keyed by the cell's grade_id."""
     module = SolutionModule(solution_path(chapter, repo))
     cells = {}
@@ -69,7 +73,9 @@ def answer_cells(chapter: str, repo: Path, overrides: dict[str, object]) -> dict
     return cells
 
 
-def write_submission(release_nb: Path, out: Path, answers: dict[str, str] | None) -> None:
+def write_submission(
+    release_nb: Path, out: Path, answers: dict[str, str] | None
+) -> None:
     nb = nbformat.read(release_nb, as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -114,6 +120,8 @@ def table(results: dict[str, dict[str, dict]], chapters: list[str]) -> str:
             row.append(f"{r['score']:g}/{r['max_score']:g}" if r else "-")
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

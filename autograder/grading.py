@@ -54,7 +54,10 @@ def _nbgrader(root: Path, *args: str) -> None:
     cmd = [sys.executable, "-m", "nbgrader", *args]
     log.info("running: nbgrader %s", " ".join(args))
     env = dict(
-        os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8", JUPYTER_PREFER_ENV_PATH="1"
+        os.environ,
+        MPLBACKEND="Agg",
+        PYTHONIOENCODING="utf-8",
+        JUPYTER_PREFER_ENV_PATH="1",
     )
     # nbgrader runs `alembic` from the environment's bin folder
     bindir = str(Path(sys.executable).parent)
@@ -79,7 +82,9 @@ def release(chapter: str, root: Path) -> Path:
     src = root / "source" / chapter / f"{chapter}.ipynb"
     if not src.exists():
         raise GradingError(f"{src} does not exist; run `course build {chapter}` first")
-    _nbgrader(root, "generate_assignment", chapter, "--force", "--CourseDirectory.root=.")
+    _nbgrader(
+        root, "generate_assignment", chapter, "--force", "--CourseDirectory.root=."
+    )
     out = root / "release" / chapter / f"{chapter}.ipynb"
     _normalize(out)
     leaks = scan_release(out)
@@ -150,13 +155,20 @@ def _init_pool() -> None:
         os.environ[name] = "1"
 
 
-def _trusted_job(chapter: str, student: str, folder: str, source: str, root: str,
-                 limits: Limits | None) -> dict:
+def _trusted_job(
+    chapter: str,
+    student: str,
+    folder: str,
+    source: str,
+    root: str,
+    limits: Limits | None,
+) -> dict:
     # note: runs in a pool process; the worker it starts hides `root`, where
     # the other submissions and the gradebook live
     logging.basicConfig(level=logging.WARNING)
-    return grade_folder(chapter, student, Path(folder), Path(source), limits,
-                        hide=[Path(root)])
+    return grade_folder(
+        chapter, student, Path(folder), Path(source), limits, hide=[Path(root)]
+    )
 
 
 def grade(
@@ -200,8 +212,13 @@ def grade(
     ) as pool:
         futures = {
             pool.submit(
-                _trusted_job, chapter, s, str(root / "submitted" / s / chapter),
-                str(source), str(root), limits,
+                _trusted_job,
+                chapter,
+                s,
+                str(root / "submitted" / s / chapter),
+                str(source),
+                str(root),
+                limits,
             ): s
             for s in found
         }
@@ -211,21 +228,33 @@ def grade(
                 trusted[s] = fut.result()
             except Exception as exc:  # the grader's own failure, not the student's
                 failed[s] = f"{type(exc).__name__}: {exc}"
-                log.error("[%d/%d] %s: could not be graded: %s", i, len(found), s,
-                          failed[s])
+                log.error(
+                    "[%d/%d] %s: could not be graded: %s", i, len(found), s, failed[s]
+                )
                 continue
             r = trusted[s]
-            log.info("[%d/%d] %s: %g/%g%s", i, len(found), s, r["score"],
-                     r["max_score"], f" ({len(r['notices'])} notices)"
-                     if r["notices"] else "")
+            log.info(
+                "[%d/%d] %s: %g/%g%s",
+                i,
+                len(found),
+                s,
+                r["score"],
+                r["max_score"],
+                f" ({len(r['notices'])} notices)" if r["notices"] else "",
+            )
     staged_root = root / STAGING
     for s, r in trusted.items():
         folder = staged_root / s / chapter
         shutil.rmtree(folder, ignore_errors=True)
         stage(chapter, s, root / "submitted" / s / chapter, folder, r, release_nb)
     if trusted:
-        args = ["autograde", chapter, "--force", "--CourseDirectory.root=.",
-                f"--CourseDirectory.submitted_directory={STAGING}"]
+        args = [
+            "autograde",
+            chapter,
+            "--force",
+            "--CourseDirectory.root=.",
+            f"--CourseDirectory.submitted_directory={STAGING}",
+        ]
         if students:
             for s in sorted(trusted):
                 _nbgrader(root, *args, f"--student={s}")
@@ -237,7 +266,8 @@ def grade(
     if failed:
         raise GradingError(
             f"{len(failed)} submission(s) could not be graded: {sorted(failed)}; "
-            f"fix the cause logged above and rerun `course grade {chapter} --student ...`"
+            "fix the cause logged above and rerun "
+            f"`course grade {chapter} --student ...`"
         )
     return results
 
@@ -358,7 +388,9 @@ def feedback(chapter: str, root: Path) -> list[Path]:
         out.write_text(render_feedback(results), encoding="utf-8")
         written.append(out)
     if not written:
-        raise GradingError(f"no graded submissions of {chapter}; run `course grade {chapter}`")
+        raise GradingError(
+            f"no graded submissions of {chapter}; run `course grade {chapter}`"
+        )
     log.info("wrote feedback for %d students", len(written))
     return written
 

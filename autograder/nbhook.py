@@ -49,7 +49,12 @@ def grade_exercise(chapter: str, exercise: str, namespace: Mapping) -> float:
         from IPython.display import display
 
         display(
-            {RESULT_MIME: {"exercise": exercise, "tests": [r.as_dict() for r in results]}},
+            {
+                RESULT_MIME: {
+                    "exercise": exercise,
+                    "tests": [r.as_dict() for r in results],
+                }
+            },
             raw=True,
         )
     except ImportError:  # outside IPython nothing collects the details

@@ -120,8 +120,12 @@ def intake(chapter: str, folder: Path, source_ids: set[str]) -> Intake:
         p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink()
     )
     if links and not candidates:
-        return Intake(None, None, [f"ignored link {n}" for n in links],
-                      refusal="no notebook was submitted (links are not followed)")
+        return Intake(
+            None,
+            None,
+            [f"ignored link {n}" for n in links],
+            refusal="no notebook was submitted (links are not followed)",
+        )
     if not candidates:
         return Intake(None, None, refusal="no notebook was submitted")
     found, problems, other = [], [], []
@@ -141,8 +145,12 @@ def intake(chapter: str, folder: Path, source_ids: set[str]) -> Intake:
     notices = list(problems) + [f"ignored link {n}" for n in links]
     if not found:
         if other:
-            return Intake(None, None, notices,
-                          refusal=f"wrong chapter: {'; '.join(other)}, not {chapter}")
+            return Intake(
+                None,
+                None,
+                notices,
+                refusal=f"wrong chapter: {'; '.join(other)}, not {chapter}",
+            )
         return Intake(None, None, notices, refusal="; ".join(problems))
     # note: the canonical name wins; otherwise the first by name, so that
     # grading the same folder twice always picks the same notebook
@@ -152,7 +160,9 @@ def intake(chapter: str, folder: Path, source_ids: set[str]) -> Intake:
         notices.append(f"graded {path.name} (expected the name {chapter}.ipynb)")
     if len(found) > 1:
         rest = ", ".join(p.name for p, _ in found[1:])
-        notices.append(f"{len(found)} notebooks of {chapter}; graded {path.name}, ignored {rest}")
+        notices.append(
+            f"{len(found)} notebooks of {chapter}; graded {path.name}, ignored {rest}"
+        )
     notices += [f"ignored {o}" for o in other]
     return Intake(nb, path.name, notices)
 
@@ -169,8 +179,9 @@ def _visible(source: str) -> str:
     return _HIDDEN.sub("", source).strip()
 
 
-def plan_cells(source: nbformat.NotebookNode, sub: nbformat.NotebookNode
-               ) -> tuple[list[tuple[str, str]], list[str]]:
+def plan_cells(
+    source: nbformat.NotebookNode, sub: nbformat.NotebookNode
+) -> tuple[list[tuple[str, str]], list[str]]:
     """The (label, code) cells to run and notices about the submission.
 
     Locked cells run as the source has them (an edit never changes the
@@ -186,12 +197,16 @@ def plan_cells(source: nbformat.NotebookNode, sub: nbformat.NotebookNode
     planned: list[tuple[float, str, str]] = []
     last = -1.0
     for n, cell in enumerate(sub.cells, 1):
-        meta = cell.metadata.get("nbgrader", {}) if isinstance(cell.metadata, dict) else {}
+        meta = (
+            cell.metadata.get("nbgrader", {}) if isinstance(cell.metadata, dict) else {}
+        )
         gid = meta.get("grade_id") if isinstance(meta, dict) else None
         known = src_cells.get(gid)
         if known is None:
             if cell.cell_type == "code" and cell.source.strip():
-                planned.append((last + 0.5, f"<cell {n}: added by student>", cell.source))
+                planned.append(
+                    (last + 0.5, f"<cell {n}: added by student>", cell.source)
+                )
             continue
         i, scell, smeta = known
         last = float(i)
@@ -201,12 +216,17 @@ def plan_cells(source: nbformat.NotebookNode, sub: nbformat.NotebookNode
         seen.add(gid)
         if smeta.get("solution"):
             if cell.cell_type != "code":
-                notices.append(f"answer cell {gid} was turned into {cell.cell_type}; "
-                               "its code was not run")
+                notices.append(
+                    f"answer cell {gid} was turned into {cell.cell_type}; "
+                    "its code was not run"
+                )
             else:
                 planned.append((float(i), f"<cell {n}: {gid}>", cell.source))
             continue
-        if _visible(cell.source) != _visible(scell.source) or cell.cell_type != scell.cell_type:
+        if (
+            _visible(cell.source) != _visible(scell.source)
+            or cell.cell_type != scell.cell_type
+        ):
             notices.append(f"locked cell {gid} was edited; the original was used")
         if smeta.get("grade"):
             continue  # test cells run here, in the trusted process
@@ -236,22 +256,40 @@ def _empty_result(chapter: str, student: str, reason: str, notices: list[str]) -
         entry = exercises.setdefault(
             t.exercise, {"score": 0.0, "max_score": maximum[t.exercise], "tests": []}
         )
-        entry["tests"].append({
-            "exercise": t.exercise, "name": t.name, "points": t.points, "earned": 0.0,
-            "public": t.public, "reason": reason, "hint": t.hint,
-        })
+        entry["tests"].append(
+            {
+                "exercise": t.exercise,
+                "name": t.name,
+                "points": t.points,
+                "earned": 0.0,
+                "public": t.public,
+                "reason": reason,
+                "hint": t.hint,
+            }
+        )
     return {
-        "chapter": chapter, "student": student, "score": 0.0,
-        "max_score": round(sum(maximum.values()), 6), "exercises": exercises,
-        "cells": [], "notices": notices + [reason], "graded_file": None,
+        "chapter": chapter,
+        "student": student,
+        "score": 0.0,
+        "max_score": round(sum(maximum.values()), 6),
+        "exercises": exercises,
+        "cells": [],
+        "notices": notices + [reason],
+        "graded_file": None,
         "isolation": None,
     }
 
 
-def grade_notebook(chapter: str, student: str, sub: nbformat.NotebookNode,
-                   source: nbformat.NotebookNode, limits: Limits | None = None,
-                   hide: list[Path] | None = None, notices: list[str] | None = None,
-                   exercises: list[str] | None = None) -> dict:
+def grade_notebook(
+    chapter: str,
+    student: str,
+    sub: nbformat.NotebookNode,
+    source: nbformat.NotebookNode,
+    limits: Limits | None = None,
+    hide: list[Path] | None = None,
+    notices: list[str] | None = None,
+    exercises: list[str] | None = None,
+) -> dict:
     """Run the submission in a worker and every test against it.
 
     ``exercises`` limits the tests to some exercises (the project's tests
@@ -281,7 +319,11 @@ def grade_notebook(chapter: str, student: str, sub: nbformat.NotebookNode,
     for r in results:
         entry = exercises.setdefault(
             r.exercise,
-            {"score": scores[r.exercise], "max_score": maximum[r.exercise], "tests": []},
+            {
+                "score": scores[r.exercise],
+                "max_score": maximum[r.exercise],
+                "tests": [],
+            },
         )
         entry["tests"].append(r.as_dict())
     return {
@@ -292,41 +334,53 @@ def grade_notebook(chapter: str, student: str, sub: nbformat.NotebookNode,
         "exercises": exercises,
         "cells": [
             {"cell": o.label, "status": o.status, "error": o.error}
-            for o in outcomes if o.status != "ok"
+            for o in outcomes
+            if o.status != "ok"
         ],
         "notices": notices,
         "isolation": isolation,
     }
 
 
-def grade_folder(chapter: str, student: str, folder: Path, source_path: Path,
-                 limits: Limits | None = None, hide: list[Path] | None = None) -> dict:
+def grade_folder(
+    chapter: str,
+    student: str,
+    folder: Path,
+    source_path: Path,
+    limits: Limits | None = None,
+    hide: list[Path] | None = None,
+) -> dict:
     """Intake and grade one ``submitted/<student>/<chapter>/`` folder."""
     source = nbformat.read(source_path, as_version=4)
     ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in source.cells}
     found = intake(chapter, folder, ids - {None})
     if found.notebook is None:
-        result = _empty_result(chapter, student, found.refusal or "nothing to grade",
-                               found.notices)
+        result = _empty_result(
+            chapter, student, found.refusal or "nothing to grade", found.notices
+        )
     else:
         try:
-            result = grade_notebook(chapter, student, found.notebook, source, limits,
-                                    hide, found.notices)
+            result = grade_notebook(
+                chapter, student, found.notebook, source, limits, hide, found.notices
+            )
         except WorkerStartError:
             raise  # the grading machine's problem, not the student's
         except Exception as exc:
             log.exception("%s/%s could not be processed", student, chapter)
             result = _empty_result(
-                chapter, student,
+                chapter,
+                student,
                 f"the grader could not process this notebook ({type(exc).__name__}); "
-                "ask your instructor", found.notices,
+                "ask your instructor",
+                found.notices,
             )
     result["graded_file"] = found.chosen
     return result
 
 
-def staged_notebook(sub: nbformat.NotebookNode | None,
-                    release: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def staged_notebook(
+    sub: nbformat.NotebookNode | None, release: nbformat.NotebookNode
+) -> nbformat.NotebookNode:
     """The notebook nbgrader autograde reads for one submission.
 
     Built from the release (its cells, metadata and ids), with each answer
@@ -346,11 +400,17 @@ def staged_notebook(sub: nbformat.NotebookNode | None,
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in ids:
             last = gid
-            if ids[gid].metadata["nbgrader"].get("solution") and cell.cell_type == "code":
+            if (
+                ids[gid].metadata["nbgrader"].get("solution")
+                and cell.cell_type == "code"
+            ):
                 answers.setdefault(gid, cell.source)
         elif cell.cell_type in ("code", "markdown") and cell.source.strip():
-            new = (nbformat.v4.new_code_cell if cell.cell_type == "code"
-                   else nbformat.v4.new_markdown_cell)(cell.source)
+            new = (
+                nbformat.v4.new_code_cell
+                if cell.cell_type == "code"
+                else nbformat.v4.new_markdown_cell
+            )(cell.source)
             new.pop("id", None)
             extra.setdefault(last, []).append(new)
     cells = list(extra.get(None, []))
@@ -368,8 +428,14 @@ def staged_notebook(sub: nbformat.NotebookNode | None,
     return nb
 
 
-def stage(chapter: str, student: str, folder: Path, staged: Path, result: dict,
-          release_nb: Path) -> None:
+def stage(
+    chapter: str,
+    student: str,
+    folder: Path,
+    staged: Path,
+    result: dict,
+    release_nb: Path,
+) -> None:
     """Lay out what nbgrader autograde reads: one notebook, the timestamp."""
     staged.mkdir(parents=True, exist_ok=True)
     release = nbformat.read(release_nb, as_version=4)

@@ -97,24 +97,44 @@ def run(chapter: str, n: int, jobs: int) -> None:
         env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env["PATH"]
         t0 = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "autograde", chapter, "--force",
-             "--CourseDirectory.root=."],
-            cwd=plain_root, env=env, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "nbgrader",
+                "autograde",
+                chapter,
+                "--force",
+                "--CourseDirectory.root=.",
+            ],
+            cwd=plain_root,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         plain_s = time.perf_counter() - t0
         graded = len(list((plain_root / "autograded").glob(f"*/{chapter}/*.ipynb")))
         if proc.returncode != 0:
             # note: nbgrader exits 1 when any one notebook fails; the time
             # still counts, and the count below says how many it graded
-            log.warning("plain nbgrader exited %d:\n%s", proc.returncode,
-                        "\n".join(proc.stderr.splitlines()[-8:]))
+            log.warning(
+                "plain nbgrader exited %d:\n%s",
+                proc.returncode,
+                "\n".join(proc.stderr.splitlines()[-8:]),
+            )
 
         scores = sorted(r["score"] for r in results.values())
         print(f"chapter:              {chapter}")
-        print(f"submissions:          {len(students)} (scores {scores[0]:g}..{scores[-1]:g})")
-        print(f"trusted (jobs={jobs}):     {trusted_s / len(students):.3f} s/submission")
-        print(f"plain nbgrader:       {plain_s / len(students):.3f} s/submission "
-              f"({graded} of {len(students)} notebooks graded)")
+        print(
+            f"submissions:          {len(students)} "
+            f"(scores {scores[0]:g}..{scores[-1]:g})"
+        )
+        print(
+            f"trusted (jobs={jobs}):     {trusted_s / len(students):.3f} s/submission"
+        )
+        print(
+            f"plain nbgrader:       {plain_s / len(students):.3f} s/submission "
+            f"({graded} of {len(students)} notebooks graded)"
+        )
         print(f"ratio trusted/plain:  {trusted_s / plain_s:.2f}")
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -127,7 +147,9 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
     run(args.chapter, args.students, args.jobs)
 
 

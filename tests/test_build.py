@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import CHAPTERS, ROOT
 
 from autograder.build import (
     BuildError,
@@ -18,6 +17,7 @@ from autograder.build import (
     notebook_text,
 )
 from autograder.grading import SENTINELS, release, scan_release
+from tests.conftest import CHAPTERS, ROOT
 
 
 def test_source_is_in_sync_and_deterministic(chapter):
@@ -26,7 +26,9 @@ def test_source_is_in_sync_and_deterministic(chapter):
     assert notebook_text(build_notebook(chapter)) == first
     assert committed == first, f"source/ is stale: run `course build {chapter}`"
     assert '"output_type"' not in committed
-    assert '"execution_count": null' in committed or '"cell_type": "code"' not in committed
+    assert (
+        '"execution_count": null' in committed or '"cell_type": "code"' not in committed
+    )
 
 
 def test_release_is_in_sync_and_leak_free(chapter, tmp_path):
@@ -99,7 +101,8 @@ def test_course_package_imports_neither_solutions_nor_autograder():
         "import sys, importlib, pkgutil, course, course.checks\n"
         "for m in pkgutil.walk_packages(course.__path__, 'course.'):\n"
         "    importlib.import_module(m.name)\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('solutions', 'autograder')]\n"
+        "bad = [m for m in sys.modules\n"
+        "       if m.split('.')[0] in ('solutions', 'autograder')]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd="/")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.conftest import CHAPTERS, reference, stub_student
 
 from autograder.build import exercises_of
 from autograder.harness import (
@@ -19,6 +18,7 @@ from autograder.harness import (
     run_tests,
     score_by_exercise,
 )
+from tests.conftest import CHAPTERS, reference, stub_student
 from tests.mistakes import mistakes
 
 

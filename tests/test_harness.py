@@ -14,7 +14,9 @@ from course.selfcheck import Fail, NamespaceStudent, expect
 
 
 def _test(func, public=False, points=2.0):
-    return GraderTest("chXX", "ex", func.__name__, points, "look at the axis", public, func)
+    return GraderTest(
+        "chXX", "ex", func.__name__, points, "look at the axis", public, func
+    )
 
 
 def test_hidden_assertion_message_is_not_shown():
@@ -53,7 +55,7 @@ def test_missing_name_and_not_implemented():
 
 def test_warnings_and_stderr_do_not_fail_a_test():
     def noisy():
-        warnings.warn("careful")
+        warnings.warn("careful", stacklevel=2)
         print("debug", file=sys.stderr)
         return np.log(np.array([0.0]))  # RuntimeWarning: divide by zero
 

@@ -6,8 +6,9 @@ import time
 
 import nbformat
 import pytest
-from tests.conftest import ROOT
 from nbclient import NotebookClient
+
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,10 @@ def test_source_notebook_executes(chapter, tmp_path, monkeypatch):
         )
     )
     client = NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": tmp_path}},
     )
     start = time.perf_counter()
     client.execute()

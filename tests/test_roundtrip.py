@@ -11,11 +11,11 @@ import json
 import shutil
 
 import pytest
-from tests.conftest import CHAPTERS, ROOT
 
 from autograder import demo, grading
 from autograder.build import exercises_of
 from autograder.harness import exercise_points
+from tests.conftest import CHAPTERS, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 # pipeline, the others are proven exercise by exercise in test_exercises.
 CHAPTER = "ch03_perceptron" if "ch03_perceptron" in CHAPTERS else CHAPTERS[0]
 
-NOISE = '''
+NOISE = """
 
 import functools as _ft
 import os as _os
@@ -40,7 +40,7 @@ def _noisy(f):
         return f(*args, **kwargs)
 
     return wrapper
-'''
+"""
 
 
 def _noisy_answers(answers: dict[str, str]) -> dict[str, str]:
@@ -70,13 +70,28 @@ def _forged(release_nb, answers: dict[str, str]) -> dict:
         cells.append(cell)
         if cell["metadata"]["nbgrader"].get("grade"):
             cells.append(json.loads(json.dumps(cell)))
-    cells.append({"cell_type": "code", "metadata": {"nbgrader": {
-        "grade": True, "solution": False, "locked": True, "points": 100,
-        "grade_id": "forged", "schema_version": 3}}, "source": "100.0",
-        "outputs": [], "execution_count": None})
+    cells.append(
+        {
+            "cell_type": "code",
+            "metadata": {
+                "nbgrader": {
+                    "grade": True,
+                    "solution": False,
+                    "locked": True,
+                    "points": 100,
+                    "grade_id": "forged",
+                    "schema_version": 3,
+                }
+            },
+            "source": "100.0",
+            "outputs": [],
+            "execution_count": None,
+        }
+    )
     cells.append({"cell_type": "code", "metadata": {}, "source": "x = 1"})
-    cells.append({"cell_type": "markdown", "metadata": {"nbgrader": "x"},
-                  "source": "note"})
+    cells.append(
+        {"cell_type": "markdown", "metadata": {"nbgrader": "x"}, "source": "note"}
+    )
     nb["cells"] = cells
     return nb
 
@@ -123,14 +138,21 @@ def test_scores_in_gradebook(graded):
         book = grading.gradebook_scores(CHAPTER, student, root)
         assert sum(book.values()) == pytest.approx(scores[student])
         on_disk = json.loads(
-            (root / "autograded" / student / CHAPTER / "results.json").read_text("utf-8")
+            (root / "autograded" / student / CHAPTER / "results.json").read_text(
+                "utf-8"
+            )
         )
         assert on_disk["score"] == scores[student]
 
 
 def test_feedback_hides_hidden_tests(graded):
     root, results, pages, *_ = graded
-    assert {p.parent.parent.name for p in pages} >= {"perfect", "blank", "typical", "张三"}
+    assert {p.parent.parent.name for p in pages} >= {
+        "perfect",
+        "blank",
+        "typical",
+        "张三",
+    }
     grader_src = (ROOT / "autograder" / "graders" / f"{CHAPTER}.py").read_text("utf-8")
     code_lines = [
         ln.strip()

@@ -18,14 +18,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from tests.conftest import ROOT
 
 from autograder import demo
 from autograder.build import build_notebook
-from autograder.harness import exercise_points, module_student, run_tests
-from autograder.harness import score_by_exercise
+from autograder.harness import (
+    exercise_points,
+    module_student,
+    run_tests,
+    score_by_exercise,
+)
 from autograder.sandbox.session import Limits, bwrap_flags
 from autograder.trusted import grade_folder, grade_notebook
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -56,8 +60,9 @@ PERFECT = demo.answer_cells(CH, ROOT, {})
 SETUP = SOURCE.cells[0].source
 
 
-def submission(answer: str | None = None, before: str | None = None,
-               after: str | None = None) -> nbformat.NotebookNode:
+def submission(
+    answer: str | None = None, before: str | None = None, after: str | None = None
+) -> nbformat.NotebookNode:
     """Reference answers; ``answer`` replaces TARGET's; extra cells around it."""
     nb = nbformat.from_dict(json.loads(json.dumps(SOURCE)))
     cells = []
@@ -133,9 +138,14 @@ def test_infinite_loop_in_exercise_times_out(body):
 
 
 def test_infinite_loop_at_top_level_is_recorded():
-    r = grade(submission(before="import signal\n"
-                         "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                         "while True:\n    pass\n"), limits=LIMITS)
+    r = grade(
+        submission(
+            before="import signal\n"
+            "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+            "while True:\n    pass\n"
+        ),
+        limits=LIMITS,
+    )
     assert r["score"] == POINTS[TARGET] + POINTS[OTHER]
     assert [c["status"] for c in r["cells"]] == ["timeout"]
     assert r["cells"][0]["error"] == "timed out after 3 s"
@@ -146,10 +156,17 @@ def test_infinite_loop_at_top_level_is_recorded():
     [
         ("import sys\nsys.exit(0)\n", "error", "SystemExit: 0"),
         ("import os\nos._exit(0)\n", "crashed", "worker exited (status 0)"),
-        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n", "crashed",
-         "worker exited (signal 9)"),
+        (
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+            "crashed",
+            "worker exited (signal 9)",
+        ),
         ("x = input('name? ')\n", "error", "EOFError"),
-        ("raise ValueError('出错了：中文信息')\n", "error", "ValueError: 出错了：中文信息"),
+        (
+            "raise ValueError('出错了：中文信息')\n",
+            "error",
+            "ValueError: 出错了：中文信息",
+        ),
     ],
     ids=["sys-exit", "os-exit", "kill-self", "input", "chinese-error"],
 )
@@ -164,14 +181,23 @@ def test_top_level_exits_and_errors_are_recorded(code, status, error):
 @pytest.mark.parametrize(
     "body, reason",
     [
-        ("    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n",
-         "worker exited (signal 9)"),
+        (
+            "    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n",
+            "worker exited (signal 9)",
+        ),
         ("    import os\n    os._exit(3)\n", "worker exited (status 3)"),
-        ("    import numpy as np\n    return float(np.ones(5 * 1024**3).sum())\n",
-         "memory limit 1 GiB exceeded"),
-        ("    import numpy as np\n    return np.zeros(36_000_000)\n",
-         "returned too much data"),
-        ("    return (x for x in range(3))\n", "returned an unsupported type (generator)"),
+        (
+            "    import numpy as np\n    return float(np.ones(5 * 1024**3).sum())\n",
+            "memory limit 1 GiB exceeded",
+        ),
+        (
+            "    import numpy as np\n    return np.zeros(36_000_000)\n",
+            "returned too much data",
+        ),
+        (
+            "    return (x for x in range(3))\n",
+            "returned an unsupported type (generator)",
+        ),
         ("    import sys\n    sys.exit(1)\n", "raised SystemExit: 1"),
     ],
     ids=["kill", "os-exit", "memory", "huge-array", "generator", "sys-exit"],
@@ -191,11 +217,16 @@ def test_forking_and_printing_do_not_cost_a_correct_answer():
         + TARGET
         + "\n\ndef "
         + TARGET
-        + "(*a, **k):\n    print('x' * 100_000)\n    _os.fork()  # the child returns too\n"
+        + "(*a, **k):\n    print('x' * 100_000)\n"
+        "    _os.fork()  # the child returns too\n"
         "    return _inner(*a, **k)\n"
     )
-    r = grade(submission(noisy, before="import os\nprint('y' * 10_000_000)\n"
-                         "if os.fork() == 0:\n    pass\n"))
+    r = grade(
+        submission(
+            noisy,
+            before="import os\nprint('y' * 10_000_000)\nif os.fork() == 0:\n    pass\n",
+        )
+    )
     assert r["exercises"][TARGET]["score"] == POINTS[TARGET], target_reasons(r)
     assert r["cells"] == []
 
@@ -216,7 +247,9 @@ CHEATS = {
     "torch.allclose = lambda *a, **k: True\n"
     "torch.testing.assert_close = lambda *a, **k: None\n",
     "patch-grader": "import sys, types\n"
-    "fake = types.SimpleNamespace(run_test=lambda *a: None, grader=lambda *a, **k: None)\n"
+    "fake = types.SimpleNamespace(\n"
+    "    run_test=lambda *a: None, grader=lambda *a, **k: None\n"
+    ")\n"
     "sys.modules['autograder'] = sys.modules['autograder.harness'] = fake\n"
     "import autograder.harness\n",
 }
@@ -251,11 +284,16 @@ def test_patching_the_worker_only_changes_what_the_student_returns():
 @pytest.mark.parametrize(
     "definition, value",
     [
-        ("class Liar(float):\n    def __eq__(self, other):\n        return True\n"
-         "    __hash__ = float.__hash__\n", "Liar(0.0)"),
-        ("import numpy as np\nclass Liar(np.ndarray):\n"
-         "    def __eq__(self, other):\n        return True\n",
-         "np.zeros(()).view(Liar)"),
+        (
+            "class Liar(float):\n    def __eq__(self, other):\n        return True\n"
+            "    __hash__ = float.__hash__\n",
+            "Liar(0.0)",
+        ),
+        (
+            "import numpy as np\nclass Liar(np.ndarray):\n"
+            "    def __eq__(self, other):\n        return True\n",
+            "np.zeros(()).view(Liar)",
+        ),
     ],
     ids=["float-subclass", "ndarray-subclass"],
 )
@@ -316,16 +354,16 @@ def test_worker_has_no_network():
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     probe = (
-        "import socket\n"
-        f"socket.create_connection(('127.0.0.1', {port}), timeout=1)\n"
+        f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=1)\n"
     )
     r = grade(submission(before=probe))
     server.close()
     thread.join(timeout=5)
     assert not accepted
     assert r["cells"][0]["status"] == "error"
-    assert "Connection refused" in r["cells"][0]["error"] or "unreachable" in (
-        r["cells"][0]["error"]
+    assert (
+        "Connection refused" in r["cells"][0]["error"]
+        or "unreachable" in (r["cells"][0]["error"])
     )
 
 
@@ -360,13 +398,16 @@ def test_empty_folder(tmp_path, source_path):
 
 
 def test_invalid_json(tmp_path, source_path):
-    r = _grade_folder(_folder(tmp_path, {f"{CH}.ipynb": '{"cells": [oops'}), source_path)
+    r = _grade_folder(
+        _folder(tmp_path, {f"{CH}.ipynb": '{"cells": [oops'}), source_path
+    )
     assert r["score"] == 0
     assert any("is not valid notebook JSON" in n for n in r["notices"])
 
 
 def test_odd_file_name_is_graded_with_a_notice(tmp_path, source_path):
-    r = _grade_folder(_folder(tmp_path, {"第7章 (1).ipynb": submission()}), source_path)
+    folder = _folder(tmp_path, {"第7章 (1).ipynb": submission()})
+    r = _grade_folder(folder, source_path)
     assert r["score"] == sum(POINTS.values())
     assert r["graded_file"] == "第7章 (1).ipynb"
     assert any("graded 第7章 (1).ipynb" in n for n in r["notices"])
@@ -381,7 +422,9 @@ def test_two_notebooks(tmp_path, source_path):
 
 
 def test_another_chapters_notebook_is_refused(tmp_path, source_path):
-    other = nbformat.v4.new_notebook(metadata={"llm_primer": {"chapter": "ch13_tokenization"}})
+    other = nbformat.v4.new_notebook(
+        metadata={"llm_primer": {"chapter": "ch13_tokenization"}}
+    )
     r = _grade_folder(_folder(tmp_path, {f"{CH}.ipynb": other}), source_path)
     assert r["score"] == 0
     assert any("wrong chapter" in n and "ch13_tokenization" in n for n in r["notices"])
@@ -430,7 +473,9 @@ def test_answer_cell_turned_into_markdown():
 
     r = grade(_edit(submission(), f"{TARGET}-code", to_markdown))
     assert r["exercises"][TARGET]["score"] == 0
-    assert f"`{TARGET}` is not defined; run the cell that defines it" in target_reasons(r)
+    assert f"`{TARGET}` is not defined; run the cell that defines it" in target_reasons(
+        r
+    )
     assert any("turned into markdown" in n for n in r["notices"])
 
 
@@ -447,8 +492,13 @@ def test_regrading_is_identical_under_any_hash_seed(tmp_path, source_path):
     outs = []
     for seed in ("1", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed, LANG="C", LC_ALL="C")
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                              env=env, check=True, cwd=tmp_path)
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            env=env,
+            check=True,
+            cwd=tmp_path,
+        )
         outs.append(proc.stdout)
     assert outs[0] == outs[1]
     assert json.loads(outs[0])["exercises"][TARGET]["score"] == in_process_score(WRONG)
@@ -462,11 +512,18 @@ def test_without_bubblewrap_limits_still_hold(monkeypatch):
     r = grade(submission())
     assert r["isolation"]["kind"] == "rlimits"
     assert r["score"] == POINTS[TARGET] + POINTS[OTHER]
-    r = grade(submission(f"def {TARGET}(*args, **kwargs):\n    while True:\n"
-                         "        pass\n"), limits=LIMITS)
+    r = grade(
+        submission(f"def {TARGET}(*args, **kwargs):\n    while True:\n        pass\n"),
+        limits=LIMITS,
+    )
     assert target_reasons(r) == {"timed out after 1.5 s"}
-    r = grade(submission(f"def {TARGET}(*args, **kwargs):\n    import numpy as np\n"
-                         "    return np.ones(5 * 1024**3).sum()\n"), limits=LIMITS)
+    r = grade(
+        submission(
+            f"def {TARGET}(*args, **kwargs):\n    import numpy as np\n"
+            "    return np.ones(5 * 1024**3).sum()\n"
+        ),
+        limits=LIMITS,
+    )
     assert target_reasons(r) == {"memory limit 1 GiB exceeded"}
 
 
@@ -500,8 +557,14 @@ def test_a_submission_has_a_total_time_budget():
     limits = Limits(test_timeout=1.5, cell_timeout=3.0, submission=4.0)
     slow = "import time\ntime.sleep(1.0)\n"
     loop = f"def {TARGET}(*args, **kwargs):\n    while True:\n        pass\n"
-    r = grade_notebook(CH, "s", submission(loop, before=slow), SOURCE, limits,
-                       exercises=[TARGET, OTHER])
+    r = grade_notebook(
+        CH,
+        "s",
+        submission(loop, before=slow),
+        SOURCE,
+        limits,
+        exercises=[TARGET, OTHER],
+    )
     budget = "the submission used up its grading time (4 s)"
     assert budget in target_reasons(r) | {
         t["reason"] for t in r["exercises"][OTHER]["tests"]

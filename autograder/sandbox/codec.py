@@ -91,13 +91,22 @@ class Encoder:
         if t is bytes or t is bytearray:
             return {"t": "b", "i": self._blob(bytes(value))}
         if t is list or t is tuple:
-            return {"t": "l" if t is list else "u", "v": [self.encode(v, depth + 1) for v in value]}
+            return {
+                "t": "l" if t is list else "u",
+                "v": [self.encode(v, depth + 1) for v in value],
+            }
         if t is set or t is frozenset:
-            return {"t": "set" if t is set else "fz", "v": [self.encode(v, depth + 1) for v in value]}
+            return {
+                "t": "set" if t is set else "fz",
+                "v": [self.encode(v, depth + 1) for v in value],
+            }
         if t is dict:
             return {
                 "t": "d",
-                "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()],
+                "v": [
+                    [self.encode(k, depth + 1), self.encode(v, depth + 1)]
+                    for k, v in value.items()
+                ],
             }
         if isinstance(value, Handle):
             return {"t": "h", "v": value.id, "n": value.type_name}
@@ -113,7 +122,11 @@ class Encoder:
             return {"t": "a", "i": self._array(value)}
         if isinstance(value, np.random.Generator):
             rid = self.on_rng(value) if self.on_rng is not None else None
-            return {"t": "rng", "r": rid, "s": self.encode(value.bit_generator.state, depth + 1)}
+            return {
+                "t": "rng",
+                "r": rid,
+                "s": self.encode(value.bit_generator.state, depth + 1),
+            }
         torch_tensor = _torch_tensor(value)
         if torch_tensor is not None:
             return {"t": "pt", "i": self._array(torch_tensor)}
@@ -206,7 +219,10 @@ class Decoder:
             items = [self.decode(v, depth + 1) for v in node["v"]]
             return {"l": list, "u": tuple, "set": set, "fz": frozenset}[t](items)
         if t == "d":
-            return {self.decode(k, depth + 1): self.decode(v, depth + 1) for k, v in node["v"]}
+            return {
+                self.decode(k, depth + 1): self.decode(v, depth + 1)
+                for k, v in node["v"]
+            }
         if t == "np":
             return self._array(node["i"])[()]
         if t == "a":
@@ -300,7 +316,9 @@ def unpack(stream) -> tuple[dict, list[bytes]]:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise CodecError("malformed message") from None
     sizes = header.get("blob_sizes") if isinstance(header, dict) else None
-    if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 0 for s in sizes):
+    if not isinstance(sizes, list) or not all(
+        isinstance(s, int) and s >= 0 for s in sizes
+    ):
         raise CodecError("malformed message")
     if sum(sizes) > MAX_MESSAGE:
         raise CodecError("message too large")

@@ -108,10 +108,21 @@ def bwrap_flags() -> list[str] | None:
             # sandbox unless told otherwise, and student code could then
             # unmount what hides the grader's files: drop them all
             for flags in (
-                ["--unshare-all", "--die-with-parent", "--new-session",
-                 "--cap-drop", "ALL"],
-                ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-                 "--cap-drop", "ALL"],
+                [
+                    "--unshare-all",
+                    "--die-with-parent",
+                    "--new-session",
+                    "--cap-drop",
+                    "ALL",
+                ],
+                [
+                    "--unshare-net",
+                    "--unshare-pid",
+                    "--unshare-ipc",
+                    "--die-with-parent",
+                    "--cap-drop",
+                    "ALL",
+                ],
             ):
                 if _bwrap_works(flags):
                     _ISOLATION_FLAGS = flags
@@ -239,8 +250,12 @@ def _worker_env() -> dict[str, str]:
 class WorkerSession:
     """One student's worker: cells in, calls relayed, faults as reasons."""
 
-    def __init__(self, cells: list[tuple[str, str]], limits: Limits | None = None,
-                 hide: list[Path] | None = None):
+    def __init__(
+        self,
+        cells: list[tuple[str, str]],
+        limits: Limits | None = None,
+        hide: list[Path] | None = None,
+    ):
         self.cells = cells  # (label, code) in order
         self.limits = limits or Limits()
         self.hide = hide or []
@@ -271,19 +286,44 @@ class WorkerSession:
 
     # -- process -----------------------------------------------------------
     def _command(self, in_fd: int, out_fd: int) -> list[str]:
-        worker = [sys.executable, "-I", "/tmp/.worker/worker.py", str(in_fd), str(out_fd)]
+        worker = [
+            sys.executable,
+            "-I",
+            "/tmp/.worker/worker.py",
+            str(in_fd),
+            str(out_fd),
+        ]
         flags = bwrap_flags()
         if not flags:
-            return [sys.executable, "-I", str(self.tmp / ".worker" / "worker.py"),
-                    str(in_fd), str(out_fd)]
-        cmd = ["bwrap", *flags, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+            return [
+                sys.executable,
+                "-I",
+                str(self.tmp / ".worker" / "worker.py"),
+                str(in_fd),
+                str(out_fd),
+            ]
+        cmd = [
+            "bwrap",
+            *flags,
+            "--ro-bind",
+            "/",
+            "/",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+        ]
         # note: /tmp first, so that a checkout or venv that lives under /tmp
         # is hidden and re-exposed below instead of being covered by it
         cmd += ["--bind", str(self.tmp), "/tmp"]
         hidden = _hidden_paths(self.hide)
         self.isolation.hidden = [str(p) for p in hidden]
         for p in hidden:
-            cmd += ["--tmpfs", str(p)] if p.is_dir() else ["--ro-bind", "/dev/null", str(p)]
+            cmd += (
+                ["--tmpfs", str(p)]
+                if p.is_dir()
+                else ["--ro-bind", "/dev/null", str(p)]
+            )
         for p in _visible_paths():
             if any(_within(p, h) for h in hidden):
                 cmd += ["--ro-bind", str(p), str(p)]
@@ -368,8 +408,11 @@ class WorkerSession:
         if self.tmp is not None:
             # note: not shutil.rmtree, which recurses in Python and gives up
             # on a folder chain a few thousand deep, leaving the files behind
-            subprocess.run(["rm", "-rf", "--one-file-system", str(self.tmp)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                ["rm", "-rf", "--one-file-system", str(self.tmp)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             self.tmp = None
 
     close = kill
@@ -397,7 +440,9 @@ class WorkerSession:
         del self.rbuf[:n]
         return out
 
-    def _request(self, header: dict, blobs: list[bytes], timeout: float) -> tuple[dict, list[bytes]]:
+    def _request(
+        self, header: dict, blobs: list[bytes], timeout: float
+    ) -> tuple[dict, list[bytes]]:
         nonce = secrets.token_hex(8)
         left = self.limits.submission - self.spent
         if left <= 0:
@@ -409,8 +454,9 @@ class WorkerSession:
         finally:
             self.spent += time.monotonic() - started
 
-    def _exchange(self, header: dict, blobs: list[bytes], nonce: str, deadline: float
-                  ) -> tuple[dict, list[bytes]]:
+    def _exchange(
+        self, header: dict, blobs: list[bytes], nonce: str, deadline: float
+    ) -> tuple[dict, list[bytes]]:
         try:
             self.wfile.write(codec.pack(dict(header, nonce=nonce), blobs))
             self.wfile.flush()
@@ -436,18 +482,24 @@ class WorkerSession:
                 if i in self.skip:
                     continue
                 if self.out_of_time():
-                    self.outcomes[i] = CellOutcome(i, label, "skipped",
-                                                   self._budget_text())
+                    self.outcomes[i] = CellOutcome(
+                        i, label, "skipped", self._budget_text()
+                    )
                     self.skip.add(i)
                     continue
                 try:
                     reply, _ = self._request(
-                        {"op": "exec", "code": code, "label": label}, [],
+                        {"op": "exec", "code": code, "label": label},
+                        [],
                         self.limits.cell_timeout,
                     )
                 except TimeoutError:
-                    failed = CellOutcome(i, label, "timeout",
-                                         f"timed out after {self.limits.cell_timeout:g} s")
+                    failed = CellOutcome(
+                        i,
+                        label,
+                        "timeout",
+                        f"timed out after {self.limits.cell_timeout:g} s",
+                    )
                     if self.out_of_time():
                         failed.error = self._budget_text()
                 except (EOFError, CodecError):
@@ -458,13 +510,19 @@ class WorkerSession:
                     break
                 err = reply.get("cell_error")
                 self.outcomes[i] = CellOutcome(
-                    i, label, "error" if err else "ok",
-                    _describe(err) if err else "", str(reply.get("stdout", ""))[:20000],
+                    i,
+                    label,
+                    "error" if err else "ok",
+                    _describe(err) if err else "",
+                    str(reply.get("stdout", ""))[:20000],
                 )
             if failed is None:
                 return
-            log.info("cell %s: %s; restarting the worker without it", failed.label,
-                     failed.error)
+            log.info(
+                "cell %s: %s; restarting the worker without it",
+                failed.label,
+                failed.error,
+            )
             self.kill()
             self.restarts += 1
 
@@ -472,8 +530,7 @@ class WorkerSession:
         return self.spent >= self.limits.submission
 
     def _budget_text(self) -> str:
-        return (f"the submission used up its grading time "
-                f"({self.limits.submission:g} s)")
+        return f"the submission used up its grading time ({self.limits.submission:g} s)"
 
     def _exit_reason(self) -> str:
         if self.cgroup is not None and self.cgroup.hit_memory_limit():
@@ -488,7 +545,9 @@ class WorkerSession:
             code = -(code - 128)  # bubblewrap reports a killed child as 128 + signal
         if code < 0 and -code == signal.SIGXCPU:
             return "CPU time limit exceeded"
-        return "worker exited" + (f" (signal {-code})" if code < 0 else f" (status {code})")
+        return "worker exited" + (
+            f" (signal {-code})" if code < 0 else f" (status {code})"
+        )
 
     # -- tests -------------------------------------------------------------
     def begin_test(self) -> None:
@@ -531,11 +590,18 @@ class WorkerSession:
             raise self.fault
         if self.proc is None:
             self.start()
-        enc = Encoder(on_array=self._send_ref, on_object=self._refuse, on_rng=self._send_rng)
-        header = {"op": op, "target": target, "name": name,
-                  "args": enc.encode(list(args)), "kwargs": enc.encode(dict(kwargs or {})),
-                  # a grader's np.errstate(over="raise") applies to the call too
-                  "errstate": np.geterr()}
+        enc = Encoder(
+            on_array=self._send_ref, on_object=self._refuse, on_rng=self._send_rng
+        )
+        header = {
+            "op": op,
+            "target": target,
+            "name": name,
+            "args": enc.encode(list(args)),
+            "kwargs": enc.encode(dict(kwargs or {})),
+            # a grader's np.errstate(over="raise") applies to the call too
+            "errstate": np.geterr(),
+        }
         timeout = self.budget if self.budget is not None else self.limits.test_timeout
         generation = self.generation
         started = time.monotonic()
@@ -545,8 +611,12 @@ class WorkerSession:
             finally:
                 if self.budget is not None:
                     self.budget -= time.monotonic() - started
-            dec = Decoder(blobs, on_handle=lambda h, t: RemoteObject(self, h, t, generation),
-                          on_ref=self._recv_ref, on_rng=self._recv_rng)
+            dec = Decoder(
+                blobs,
+                on_handle=lambda h, t: RemoteObject(self, h, t, generation),
+                on_ref=self._recv_ref,
+                on_rng=self._recv_rng,
+            )
             for rid, index in reply.get("refs", []):
                 self._recv_ref(int(rid), dec._array(index))
             for rid, state in reply.get("rngs", []):
@@ -556,7 +626,9 @@ class WorkerSession:
         except TimeoutError:
             if self.out_of_time():
                 raise self._fail(self._budget_text()) from None
-            raise self._fail(f"timed out after {self.limits.test_timeout:g} s") from None
+            raise self._fail(
+                f"timed out after {self.limits.test_timeout:g} s"
+            ) from None
         except EOFError:
             raise self._fail(self._exit_reason()) from None
         except CodecError as exc:
@@ -580,8 +652,12 @@ class WorkerSession:
             )
         name, message = str(err.get("type", "Exception")), str(err.get("message", ""))
         cls = getattr(__import__("builtins"), name, None)
-        if (err.get("builtin") and isinstance(cls, type) and issubclass(cls, Exception)
-                and cls.__module__ == "builtins"):
+        if (
+            err.get("builtin")
+            and isinstance(cls, type)
+            and issubclass(cls, Exception)
+            and cls.__module__ == "builtins"
+        ):
             try:
                 return cls(message)
             except Exception:
@@ -647,7 +723,9 @@ class RemoteObject:
 
     __slots__ = ("_session", "_id", "_type", "_generation")
 
-    def __init__(self, session: WorkerSession, hid: int, type_name: str, generation: int):
+    def __init__(
+        self, session: WorkerSession, hid: int, type_name: str, generation: int
+    ):
         object.__setattr__(self, "_session", session)
         object.__setattr__(self, "_id", hid)
         object.__setattr__(self, "_type", type_name)

@@ -121,8 +121,9 @@ class Worker:
         return rid if rid is not None and self.rngs.get(rid) is gen else None
 
     def _encoder(self) -> Encoder:
-        return Encoder(on_object=self._on_object, on_array=self._on_array,
-                       on_rng=self._on_rng_out)
+        return Encoder(
+            on_object=self._on_object, on_array=self._on_array, on_rng=self._on_rng_out
+        )
 
     def _on_handle(self, hid: int, _type_name: str):
         if hid not in self.handles:
@@ -167,9 +168,20 @@ class Worker:
             data = pack(header, enc.blobs)
         except (CodecError, ValueError, RecursionError):
             # a value too large (or too odd) for the protocol: say so instead
-            data = pack({"nonce": nonce, "ok": False, "refs": [], "rngs": [],
-                         "error": {"type": "CodecError", "message": "message too large",
-                                   "kind": "too-large"}}, [])
+            data = pack(
+                {
+                    "nonce": nonce,
+                    "ok": False,
+                    "refs": [],
+                    "rngs": [],
+                    "error": {
+                        "type": "CodecError",
+                        "message": "message too large",
+                        "kind": "too-large",
+                    },
+                },
+                [],
+            )
         self.wfile.write(data)
         self.wfile.flush()
 
@@ -186,8 +198,12 @@ class Worker:
             op = header.get("op")
             out = CappedWriter()
             try:
-                dec = Decoder(blobs, on_handle=self._on_handle, on_ref=self._on_ref,
-                              on_rng=self._on_rng_in)
+                dec = Decoder(
+                    blobs,
+                    on_handle=self._on_handle,
+                    on_ref=self._on_ref,
+                    on_rng=self._on_rng_in,
+                )
                 if op == "exec":
                     self.run_cell(nonce, header["code"], header["label"], out)
                     continue
@@ -224,8 +240,16 @@ class Worker:
         if op == "ping":
             return "pong"
         if op == "forget":
-            for table in (self.refs, self.ref_ids, self.ref_digest, self.rngs,
-                          self.rng_ids, self.rng_key, self.handles, self.handle_ids):
+            for table in (
+                self.refs,
+                self.ref_ids,
+                self.ref_digest,
+                self.rngs,
+                self.rng_ids,
+                self.rng_key,
+                self.handles,
+                self.handle_ids,
+            ):
                 table.clear()
             return None
         raise ValueError(f"unknown op {op!r}")
@@ -239,7 +263,9 @@ class Worker:
             error = _error(exc)
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        self.reply(nonce, True, None, extra={"cell_error": error, "stdout": out.getvalue()})
+        self.reply(
+            nonce, True, None, extra={"cell_error": error, "stdout": out.getvalue()}
+        )
 
 
 def _reap() -> None:
