@@ -1,11 +1,12 @@
 """The hidden part of each test cell: grade one exercise inside the kernel.
 
-nbgrader reads a test cell's score from its last ``execute_result``: a plain
-float in ``[0, points]``. Any output on stderr scores the cell 0, so the
-tests run with stderr (Python's and file descriptor 2) captured; a warning
-never zeroes a correct answer. The per-test outcomes are attached as a
-``display_data`` output of type :data:`RESULT_MIME`, which ``course grade``
-collects for feedback and the CSV export.
+``course grade`` never runs this (it grades in a sandboxed worker and
+nbgrader executes nothing). It runs when a source notebook is executed, so
+that each of its test cells proves full marks, and in the benchmark's
+plain-nbgrader peer. nbgrader reads a test cell's score from its last
+``execute_result``: a plain float in ``[0, points]``. Any output on stderr
+scores the cell 0, so the tests run with stderr (Python's and file
+descriptor 2) captured; a warning never zeroes a correct answer.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from contextlib import contextmanager
 
 from autograder.harness import run_tests, score_by_exercise
 from course.selfcheck import NamespaceStudent
-
-RESULT_MIME = "application/vnd.llm-primer.result+json"
 
 
 @contextmanager
@@ -45,18 +44,4 @@ def grade_exercise(chapter: str, exercise: str, namespace: Mapping) -> float:
     with _quiet_fd2():
         results = run_tests(chapter, student, [exercise])
     score = score_by_exercise(results).get(exercise, 0.0)
-    try:
-        from IPython.display import display
-
-        display(
-            {
-                RESULT_MIME: {
-                    "exercise": exercise,
-                    "tests": [r.as_dict() for r in results],
-                }
-            },
-            raw=True,
-        )
-    except ImportError:  # outside IPython nothing collects the details
-        pass
     return round(float(score), 6)

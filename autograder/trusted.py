@@ -42,10 +42,9 @@ class Intake:
     refusal: str | None = None  # why nothing can be graded
 
 
-def notebook_chapter(nb: dict) -> str | None:
-    meta = nb.get("metadata", {}).get("llm_primer", {})
-    ch = meta.get("chapter") if isinstance(meta, dict) else None
-    return ch if isinstance(ch, str) else None
+def notebook_chapter(nb: nbformat.NotebookNode) -> str | None:
+    """The chapter a cleaned notebook says it is (see :func:`_clean`)."""
+    return nb.metadata.get("llm_primer", {}).get("chapter")
 
 
 def _text(value) -> str:
@@ -197,10 +196,8 @@ def plan_cells(
     planned: list[tuple[float, str, str]] = []
     last = -1.0
     for n, cell in enumerate(sub.cells, 1):
-        meta = (
-            cell.metadata.get("nbgrader", {}) if isinstance(cell.metadata, dict) else {}
-        )
-        gid = meta.get("grade_id") if isinstance(meta, dict) else None
+        # note: a cleaned notebook (see _clean) holds only well-typed ids
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         known = src_cells.get(gid)
         if known is None:
             if cell.cell_type == "code" and cell.source.strip():

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -79,7 +79,6 @@ class CellOutcome:
 class Isolation:
     kind: str  # "bubblewrap" or "rlimits"
     note: str
-    hidden: list[str] = field(default_factory=list)
     cgroup: bool = False  # one memory limit and a process cap for all processes
 
 
@@ -317,7 +316,6 @@ class WorkerSession:
         # is hidden and re-exposed below instead of being covered by it
         cmd += ["--bind", str(self.tmp), "/tmp"]
         hidden = _hidden_paths(self.hide)
-        self.isolation.hidden = [str(p) for p in hidden]
         for p in hidden:
             cmd += (
                 ["--tmpfs", str(p)]
